@@ -1,0 +1,302 @@
+"""Stage 2: turn paragraphs into features — hashed TF-IDF of word and character n-grams, HTML structure
+tokens and dense layout features.
+
+Hashing (not a vocabulary) keeps the model file small, loading instant and prediction independent of
+scikit-learn: the hash of every n-gram is a polynomial over code points computed for a whole batch at
+once with numpy prefix sums, so there is no per-paragraph Python loop on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import asdict, dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .paragraph import Paragraph
+
+_MASK64 = (1 << 64) - 1
+_RADIX = 0x100000001B3
+_RADIX_INV = pow(_RADIX, -1, 1 << 64)
+_TABLE_SIZE = 0x3000
+"""Code points below this get exact character classes; above it (CJK…) everything counts as a word char."""
+
+_SEPARATOR = "\n"
+_SENTENCE_END = frozenset(".!?:;\"'“”»«)…")
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureConfig:
+    """Everything that shapes the feature space; stored in the model so prediction matches training."""
+
+    char_min: int = 3
+    char_max: int = 5
+    char_bits: int = 18
+    word_bits: int = 18
+    struct_bits: int = 12
+    word_bigrams: bool = True
+    max_chars: int = 1000
+    """Only this many characters of a paragraph are hashed (its start and its end, where calls to
+    action sit): long paragraphs would otherwise dominate time and memory; length is a layout feature."""
+
+    @property
+    def n_hashed(self) -> int:
+        return (1 << self.char_bits) + (1 << self.word_bits) + (1 << self.struct_bits)
+
+    @property
+    def offsets(self) -> tuple[int, int, int, int]:
+        """Column ranges: [char | word | struct] as cumulative offsets."""
+        a = 1 << self.char_bits
+        b = a + (1 << self.word_bits)
+        return 0, a, b, b + (1 << self.struct_bits)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FeatureConfig:
+        return cls(**{key: data[key] for key in cls.__dataclass_fields__ if key in data})
+
+
+DENSE_NAMES: tuple[str, ...] = (
+    "log_chars", "log_words", "digit_share", "upper_share", "punct_share", "ends_sentence", "rel_position",
+    "log_from_start", "log_from_end", "starts_upper", "mean_word_len", "link_density", "is_html", "heading",
+    "log_lines", "capitalized_share", "log_doc_paragraphs", "log_len_vs_doc",
+)
+
+
+def _char_tables() -> tuple[np.ndarray, ...]:
+    chars = [chr(c) for c in range(_TABLE_SIZE)]
+    word = np.array([bool(re.match(r"\w", ch)) for ch in chars])
+    upper = np.array([ch.isupper() for ch in chars])
+    alpha = np.array([ch.isalpha() for ch in chars])
+    digit = np.array([ch.isdigit() for ch in chars])
+    punct = np.array([not (ch.isalnum() or ch.isspace()) for ch in chars])
+    return word, upper, alpha, digit, punct
+
+
+_IS_WORD, _IS_UPPER, _IS_ALPHA, _IS_DIGIT, _IS_PUNCT = _char_tables()
+
+
+_POWER_CACHE: list[tuple[np.ndarray, np.ndarray]] = []
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """RADIX**i and RADIX**-i mod 2**64 for i < n; cached and grown by doubling, since every batch needs them."""
+    if not _POWER_CACHE or len(_POWER_CACHE[0][0]) < n:
+        size = max(n, 2 * len(_POWER_CACHE[0][0]) if _POWER_CACHE else 1 << 16)
+        with np.errstate(over="ignore"):
+            powers = np.cumprod(np.full(size, _RADIX, dtype=np.uint64))
+            inverse = np.cumprod(np.full(size, _RADIX_INV, dtype=np.uint64))
+        one = np.ones(1, dtype=np.uint64)
+        _POWER_CACHE[:] = [(np.concatenate((one, powers[:-1])), np.concatenate((one, inverse[:-1])))]
+    powers, inverse = _POWER_CACHE[0]
+    return powers[:n], inverse[:n]
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """Finalize polynomial hashes so the low bits (the hashed column) are well spread."""
+    h = h ^ (h >> np.uint64(31))
+    h = h * np.uint64(0x9E3779B97F4A7C15)
+    return h ^ (h >> np.uint64(29))
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """A batch of paragraphs laid out as one array of code points, with the bookkeeping to hash spans."""
+
+    codes: np.ndarray
+    row: np.ndarray
+    prefix: np.ndarray
+    inv_pow: np.ndarray
+    n_rows: int
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> _Batch:
+        joined = (_SEPARATOR.join(f" {text} " for text in texts) + _SEPARATOR)
+        lowered = joined.lower()
+        if len(lowered) != len(joined):  # a few characters ("İ") lower-case to two; keep positions aligned
+            lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in joined)
+        codes = np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        codes[(codes >= ord("1")) & (codes <= ord("9"))] = ord("0")  # all digits alike: "5 CHF" ~ "25 CHF"
+        lengths = np.fromiter((len(text) + 3 for text in texts), dtype=np.int64, count=len(texts))
+        row = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        powers, inv_pow = _powers(len(codes))
+        with np.errstate(over="ignore"):
+            prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes * powers, dtype=np.uint64)))
+        return cls(codes, row, prefix, inv_pow, len(texts))
+
+    def span_hash(self, starts: np.ndarray, ends: np.ndarray, salt: int) -> np.ndarray:
+        """Position-independent hash of codes[start:end] for many spans at once."""
+        with np.errstate(over="ignore"):
+            h = (self.prefix[ends] - self.prefix[starts]) * self.inv_pow[starts]
+            return _mix(h + np.uint64(salt & _MASK64))
+
+
+def _char_ngrams(batch: _Batch, config: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
+    n = len(batch.codes)
+    is_sep = (batch.codes == ord(_SEPARATOR)).astype(np.int64)
+    sep_prefix = np.concatenate(([0], np.cumsum(is_sep)))
+    rows, cols = [], []
+    mask = np.uint64((1 << config.char_bits) - 1)
+    for size in range(config.char_min, config.char_max + 1):
+        if n < size:
+            continue
+        starts = np.arange(n - size + 1)
+        ok = sep_prefix[starts + size] == sep_prefix[starts]
+        starts = starts[ok]
+        rows.append(batch.row[starts])
+        cols.append((batch.span_hash(starts, starts + size, size * 0x51ED27) & mask).astype(np.int64))
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def _word_spans(batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
+    codes = batch.codes
+    in_table = codes < _TABLE_SIZE
+    is_word = np.where(in_table, _IS_WORD[np.minimum(codes, _TABLE_SIZE - 1)], True)
+    prev = np.concatenate(([False], is_word[:-1]))
+    nxt = np.concatenate((is_word[1:], [False]))
+    return np.flatnonzero(is_word & ~prev), np.flatnonzero(is_word & ~nxt) + 1
+
+
+def _word_ngrams(batch: _Batch, config: FeatureConfig, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mask = np.uint64((1 << config.word_bits) - 1)
+    hashes = batch.span_hash(starts, ends, 0x7A11)
+    rows = [batch.row[starts]]
+    cols = [(hashes & mask).astype(np.int64)]
+    if config.word_bigrams and len(hashes) > 1:
+        same = rows[0][1:] == rows[0][:-1]
+        with np.errstate(over="ignore"):
+            pair = _mix(hashes[:-1] * np.uint64(0xC2B2AE3D27D4EB4F) + hashes[1:])
+        rows.append(rows[0][1:][same])
+        cols.append((pair[same] & mask).astype(np.int64))
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def _struct_tokens(paragraphs: Sequence[Paragraph], config: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
+    rows: list[int] = []
+    cols: list[int] = []
+    mask = (1 << config.struct_bits) - 1
+    for index, paragraph in enumerate(paragraphs):
+        structure = paragraph.structure
+        if structure is None:
+            continue
+        tokens = (*structure.tokens, f"links:{min(4, int(structure.link_density * 5))}")
+        rows.extend([index] * len(tokens))
+        cols.extend(zlib.crc32(token.encode()) & mask for token in tokens)
+    return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+
+
+def hashed_counts(
+    paragraphs: Sequence[Paragraph], config: FeatureConfig, start: int = 0, total: int | None = None
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Term counts of all hashed feature groups (one row per paragraph) and the dense layout features.
+
+    ``start`` and ``total`` place a chunk of paragraphs within its page for the position features.
+    """
+    texts = [_head_and_tail(paragraph.text, config.max_chars) for paragraph in paragraphs]
+    batch = _Batch.of(texts)
+    char_rows, char_cols = _char_ngrams(batch, config)
+    word_starts, word_ends = _word_spans(batch)
+    word_rows, word_cols = _word_ngrams(batch, config, word_starts, word_ends)
+    struct_rows, struct_cols = _struct_tokens(paragraphs, config)
+    _, word_offset, struct_offset, n_columns = config.offsets
+    rows = np.concatenate((char_rows, word_rows, struct_rows))
+    cols = np.concatenate((char_cols, word_cols + word_offset, struct_cols + struct_offset))
+    counts = _count_matrix(rows, cols, len(paragraphs), n_columns)
+    return counts, _dense(paragraphs, texts, batch, word_starts, word_ends, start, total or len(paragraphs))
+
+
+def _head_and_tail(text: str, limit: int) -> str:
+    """A long paragraph's start and end (where calls to action sit), ``limit`` characters in all."""
+    if len(text) <= limit:
+        return text
+    tail = limit * 3 // 10
+    return f"{text[:limit - tail - 1]} {text[-tail:]}"
+
+
+def _count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
+    """A CSR matrix of (row, col) occurrence counts, built by one sort (faster than COO conversion)."""
+    keys = np.sort(rows * n_cols + cols)
+    if len(keys):
+        first = np.concatenate(([True], keys[1:] != keys[:-1]))
+        unique = keys[first]
+        counts = np.diff(np.concatenate((np.flatnonzero(first), [len(keys)]))).astype(np.float32)
+    else:
+        unique, counts = keys, np.zeros(0, dtype=np.float32)
+    indptr = np.searchsorted(unique // n_cols, np.arange(n_rows + 1), side="left")
+    return sp.csr_matrix((counts, (unique % n_cols).astype(np.int32), indptr), shape=(n_rows, n_cols))
+
+
+def _dense(
+    paragraphs: Sequence[Paragraph],
+    texts: Sequence[str],
+    batch: _Batch,
+    word_starts: np.ndarray,
+    word_ends: np.ndarray,
+    start: int,
+    total: int,
+) -> np.ndarray:
+    """Layout features that n-grams cannot see: length, position, character-class shares, link density."""
+    n = len(paragraphs)
+    out = np.zeros((n, len(DENSE_NAMES)), dtype=np.float64)
+    if n == 0:
+        return out
+    original = np.frombuffer((_SEPARATOR.join(f" {t} " for t in texts) + _SEPARATOR).encode("utf-32-le"), dtype=np.uint32)
+    clipped = np.minimum(original, _TABLE_SIZE - 1)
+    small = original < _TABLE_SIZE
+    n_chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=n)
+    full_chars = np.fromiter((len(p.text) for p in paragraphs), dtype=np.float64, count=n)
+    safe_chars = np.maximum(n_chars, 1.0)
+    digits = np.bincount(batch.row, weights=(_IS_DIGIT[clipped] & small), minlength=n)
+    uppers = np.bincount(batch.row, weights=(_IS_UPPER[clipped] & small), minlength=n)
+    alphas = np.bincount(batch.row, weights=(_IS_ALPHA[clipped] | ~small), minlength=n)
+    puncts = np.bincount(batch.row, weights=(_IS_PUNCT[clipped] & small), minlength=n)
+    word_rows = batch.row[word_starts]
+    n_words = np.bincount(word_rows, minlength=n).astype(np.float64)
+    word_chars = np.bincount(word_rows, weights=(word_ends - word_starts), minlength=n)
+    capitalized = np.bincount(word_rows, weights=(_IS_UPPER[np.minimum(original[word_starts], _TABLE_SIZE - 1)]), minlength=n)
+    letters = np.maximum(alphas, 1.0)
+    position = np.arange(start, start + n, dtype=np.float64)
+    out[:, 0] = np.log1p(full_chars)
+    out[:, 1] = np.log1p(n_words)
+    out[:, 2] = digits / safe_chars
+    out[:, 3] = uppers / letters
+    out[:, 4] = puncts / safe_chars
+    out[:, 5] = [t[-1:] in _SENTENCE_END for t in texts]
+    out[:, 6] = position / max(1, total - 1)
+    out[:, 7] = np.log1p(position)
+    out[:, 8] = np.log1p(np.maximum(total - 1 - position, 0))
+    out[:, 9] = [t[:1].isupper() for t in texts]
+    out[:, 10] = word_chars / np.maximum(n_words, 1.0)
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.structure is not None:
+            out[index, 11] = paragraph.structure.link_density
+            out[index, 12] = 1.0
+            out[index, 13] = paragraph.structure.heading > 0
+        elif paragraph.start_line is not None and paragraph.end_line is not None:
+            out[index, 14] = np.log1p(paragraph.end_line - paragraph.start_line)
+    out[:, 15] = capitalized / np.maximum(n_words, 1.0)
+    out[:, 16] = np.log1p(total)
+    out[:, 17] = np.log1p(full_chars) - np.log1p(np.median(full_chars))
+    return out
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray, config: FeatureConfig) -> sp.csr_matrix:
+    """Sublinear TF times IDF, L2-normalized within each feature group (chars, words, structure)."""
+    x = counts.copy()
+    x.data = (1.0 + np.log(x.data)).astype(np.float32)
+    x.data *= idf[x.indices]
+    offsets = config.offsets
+    group = np.searchsorted(np.asarray(offsets[1:3]), x.indices, side="right")
+    row = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    slot = row * 3 + group
+    norms = np.sqrt(np.bincount(slot, weights=x.data.astype(np.float64) ** 2, minlength=3 * x.shape[0]))
+    norms[norms == 0] = 1.0
+    x.data = (x.data / norms[slot]).astype(np.float32)
+    return x

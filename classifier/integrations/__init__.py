@@ -1,0 +1,1 @@
+"""Optional integrations (Spark, Scrapy); each imports its framework lazily and lives in an extra."""

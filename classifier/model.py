@@ -1,0 +1,141 @@
+"""The model file: numpy arrays plus JSON metadata in one ``.npz``; loading never unpickles.
+
+Prediction uses only numpy/scipy arithmetic on these arrays, so a model trained under one scikit-learn
+version predicts identically under any other (scikit-learn is needed only to train).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+
+from .errors import LabelError, ModelError
+from .featurize import DENSE_NAMES, FeatureConfig
+from .labels import LABEL_NAMES, check_label_order
+
+MODEL_FORMAT = "article-boilerplate-classifier"
+FORMAT_VERSION = 1
+DEFAULT_MODEL_PATH = Path(__file__).with_name("models") / "default.npz"
+ARRAY_NAMES = (
+    "idf", "dense_mean", "dense_scale", "weights", "intercept",
+    "context_mean", "context_scale", "context_weights", "context_intercept",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """Everything needed to predict: feature configuration, IDF, both stages' weights, and metadata.
+
+    ``weights`` is (n_hashed + n_dense, n_labels) for the per-paragraph stage; ``context_weights`` is
+    (n_context, n_labels) for the neighbour-context stage (see :mod:`classifier.predict`).
+    """
+
+    config: FeatureConfig
+    idf: np.ndarray
+    dense_mean: np.ndarray
+    dense_scale: np.ndarray
+    weights: np.ndarray
+    intercept: np.ndarray
+    context_mean: np.ndarray
+    context_scale: np.ndarray
+    context_weights: np.ndarray
+    context_intercept: np.ndarray
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ARRAY_NAMES:
+            getattr(self, name).setflags(write=False)
+        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
+        self._check_shapes()
+
+    def _check_shapes(self) -> None:
+        n_labels = len(LABEL_NAMES)
+        n_hashed, n_dense = self.config.n_hashed, len(DENSE_NAMES)
+        expected = {
+            "idf": (n_hashed,), "dense_mean": (n_dense,), "dense_scale": (n_dense,),
+            "weights": (n_hashed + n_dense, n_labels), "intercept": (n_labels,),
+            "context_weights": (len(self.context_mean), n_labels), "context_scale": (len(self.context_mean),),
+            "context_intercept": (n_labels,),
+        }
+        for name, shape in expected.items():
+            if getattr(self, name).shape != shape:
+                raise ModelError(f"array {name!r} has shape {getattr(self, name).shape}, expected {shape}")
+
+
+def save_model(model: Model, path: str | os.PathLike[str]) -> None:
+    """Write the model atomically (temporary file + rename), so a crash never leaves half a model."""
+    path = Path(path)
+    meta = {
+        "format": MODEL_FORMAT,
+        "format_version": FORMAT_VERSION,
+        "labels": list(LABEL_NAMES),
+        "dense_features": list(DENSE_NAMES),
+        "feature_config": model.config.to_json(),
+        **{key: value for key, value in model.metadata.items() if key not in {"format", "format_version", "labels"}},
+    }
+    arrays = {name: np.ascontiguousarray(getattr(model, name)) for name in ARRAY_NAMES}
+    arrays["metadata"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_model(path: str | os.PathLike[str]) -> Model:
+    """Read and validate a model file; every problem becomes a ModelError naming the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: np.array(data[name]) for name in (*ARRAY_NAMES, "metadata")}
+    except KeyError as exc:
+        raise ModelError(f"{path}: not a model file (missing {exc})") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"{path}: corrupt or truncated model file ({exc})") from None
+    try:
+        meta = json.loads(arrays.pop("metadata").tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: unreadable metadata ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{path}: not a {MODEL_FORMAT} model")
+    version = meta.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ModelError(f"{path}: model format version {version} is newer than this package supports ({FORMAT_VERSION}); upgrade the package")
+    if version < FORMAT_VERSION:
+        raise ModelError(f"{path}: model format version {version} is no longer supported; retrain the model")
+    try:
+        check_label_order(meta.get("labels", []))
+    except LabelError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+    if tuple(meta.get("dense_features", ())) != DENSE_NAMES:
+        raise ModelError(f"{path}: model was trained with other layout features; retrain the model")
+    try:
+        return Model(config=FeatureConfig.from_json(meta["feature_config"]), metadata=meta, **arrays)
+    except (KeyError, TypeError) as exc:
+        raise ModelError(f"{path}: inconsistent model ({exc})") from None
+
+
+@lru_cache(maxsize=8)
+def cached_model(path: str) -> Model:
+    """Load a model once per process (each executor/worker loads it once, then reuses it)."""
+    return load_model(path)
+
+
+def default_model() -> Model:
+    """The bundled model, loaded lazily on first use."""
+    return cached_model(str(DEFAULT_MODEL_PATH))

@@ -1,0 +1,317 @@
+"""Stage 1: split a page into paragraphs — text by blank lines, lines and re-joined hard wraps; HTML by DOM blocks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .paragraph import Paragraph, Structure
+
+WRAP_MIN_WIDTH = 50
+"""Narrowest column width we treat as hard wrapping (narrower "wraps" are lists of short lines)."""
+
+WRAP_MAX_WIDTH = 100
+"""Widest column width of hard-wrapped text; longer lines are paragraphs of their own."""
+
+WRAP_MIN_SHARE = 0.6
+"""Share of a document's long lines that must sit at the wrap width for it to count as hard-wrapped."""
+
+MAX_CLASS_TOKENS = 24
+"""How many class/id tokens of the nearest ancestors a block keeps as features."""
+
+ANCESTOR_DEPTH = 12
+"""How many ancestors contribute class/id tokens and landmark flags."""
+
+HTML_SNIFF_CHARS = 65536
+_HTML_START = re.compile(r"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|\?xml)", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"</?(p|div|span|a|br|li|ul|td|tr|table|h[1-6]|article|section|body|head|meta|script|img)\b[^<>]*>", re.IGNORECASE)
+HTML_MIN_TAGS = 5
+
+
+class InputFormat(str, Enum):
+    """How a source is read; AUTO sniffs HTML by its start and tag density."""
+
+    AUTO = "auto"
+    TEXT = "text"
+    HTML = "html"
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text starts like an HTML document or is dense with HTML tags."""
+    head = text[:HTML_SNIFF_CHARS]
+    if _HTML_START.match(head):
+        return True
+    return head.lstrip().startswith("<") and len(_HTML_TAG.findall(head)) >= HTML_MIN_TAGS
+
+
+def segment(text: str, input_format: InputFormat = InputFormat.AUTO) -> list[Paragraph]:
+    """Split decoded input into paragraphs in reading order."""
+    if input_format is InputFormat.HTML or (input_format is InputFormat.AUTO and looks_like_html(text)):
+        return [block.paragraph for block in html_blocks(text)]
+    return segment_text(text)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _normalize_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _wrap_width(lengths: list[int]) -> int:
+    """The column width a hard-wrapped document was wrapped at, or 0 when it is not hard-wrapped."""
+    long_lines = [n for n in lengths if n >= WRAP_MIN_WIDTH * 0.8]
+    if len(long_lines) < 3:
+        return 0
+    width = max((n for n in long_lines if n <= WRAP_MAX_WIDTH), default=0)
+    if width < WRAP_MIN_WIDTH:
+        return 0
+    near = sum(1 for n in long_lines if width - 15 <= n <= width)
+    return width if near >= WRAP_MIN_SHARE * len(long_lines) else 0
+
+
+def _is_wrapped(line: str, next_line: str, width: int) -> bool:
+    """A line break is a soft wrap when the next line's first word would not have fitted on the line."""
+    if not width or len(line) < width - 20 or len(line) > width:
+        return False
+    first_word = next_line.split(maxsplit=1)[0] if next_line.strip() else ""
+    if not first_word or next_line[:1] in "-*•–·" or next_line[:1].isdigit() and next_line[1:2] in ".)":
+        return False
+    return len(line) + 1 + len(first_word) > width
+
+
+def segment_text(text: str) -> list[Paragraph]:
+    """Paragraphs of plain text: blank lines and line breaks separate them; hard wraps are re-joined."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    stripped = [line.strip() for line in lines]
+    width = _wrap_width([len(line) for line in stripped if line])
+    paragraphs: list[Paragraph] = []
+    start = 0
+    parts: list[str] = []
+    for index, line in enumerate(stripped):
+        if not line:
+            continue
+        if not parts:
+            start = index
+        parts.append(line)
+        following = stripped[index + 1] if index + 1 < len(stripped) else ""
+        if following and _is_wrapped(line, following, width):
+            continue
+        paragraphs.append(Paragraph(_join_wrapped(parts), start_line=start + 1, end_line=index + 1))
+        parts = []
+    return paragraphs
+
+
+def _join_wrapped(parts: list[str]) -> str:
+    """Join wrapped lines, mending words hyphenated at the line end ("Investi-" + "tionen")."""
+    out = parts[0]
+    for part in parts[1:]:
+        if len(out) > 1 and out[-1] == "-" and out[-2].isalpha() and part[:1].islower():
+            out = out[:-1] + part
+        else:
+            out = f"{out} {part}"
+    return _normalize_space(out)
+
+
+# --------------------------------------------------------------------------- HTML
+
+SKIP_TAGS = frozenset(
+    "script style noscript template head svg math iframe object embed canvas select datalist map audio video "
+    "source track picture button input textarea".split()
+)
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption figure "
+    "footer form frameset h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav noframes ol p pre section "
+    "summary table tbody td tfoot th thead tr ul caption legend label".split()
+)
+LANDMARKS = frozenset("figure figcaption aside nav footer header form li table blockquote main article a".split())
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_CLASS_SPLIT = re.compile(r"[^a-zA-Z]+|(?<=[a-z])(?=[A-Z])")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlBlock:
+    """A paragraph of an HTML page plus what training needs: its text nodes and the dominant mark."""
+
+    paragraph: Paragraph
+    pieces: tuple[str, ...]
+    mark: str | None = None
+
+
+@dataclass(slots=True)
+class _Frame:
+    tag: str
+    tokens: tuple[str, ...]
+    mark: str | None
+    is_block: bool
+
+
+@dataclass(slots=True)
+class _Buffer:
+    pieces: list[str] = field(default_factory=list)
+    link_chars: int = 0
+    marks: dict[str, int] = field(default_factory=dict)
+
+
+def _class_tokens(element: object, get: Callable[[str, str], str]) -> tuple[str, ...]:
+    raw = f"{get('class', '')} {get('id', '')}"
+    if not raw.strip():
+        return ()
+    words = {word.lower() for word in _CLASS_SPLIT.split(raw) if len(word) >= 3}
+    return tuple(sorted(words))
+
+
+def _is_hidden(get: Callable[[str, str], str]) -> bool:
+    if get("hidden", None) is not None or get("aria-hidden", "") == "true":  # type: ignore[arg-type]
+        return True
+    style = get("style", "")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _parse_html(html: str) -> object:
+    """Parse with lxml (fast, C); fall back to BeautifulSoup's pure-Python parser where lxml gives up.
+
+    libxml2 stops at 2,048 levels of nesting (dropping the rest) and rejects some odd documents; then
+    the fallback keeps every text line as a paragraph, so no text is lost (only structure).
+    """
+    import lxml.etree
+    import lxml.html
+
+    html = _XML_DECL.sub("", html, count=1)
+    if not html.strip():
+        return None
+    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True, encoding="utf-8")
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+        if not any("Excessive depth" in entry.message for entry in parser.error_log):
+            return root
+    except (lxml.etree.ParserError, ValueError):
+        pass
+    return _fallback_tree(html)
+
+
+def _fallback_tree(html: str) -> object:
+    import lxml.html
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.find_all(list(SKIP_TAGS)):
+        element.decompose()
+    lines = [line for line in (" ".join(part.split()) for part in soup.get_text("\n").splitlines()) if line]
+    if not lines:
+        return None
+    return lxml.html.document_fromstring("<html><body>" + "".join(f"<p>{_escape(line)}</p>" for line in lines) + "</body></html>")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def html_blocks(html: str, mark_attribute: str | None = None) -> list[HtmlBlock]:
+    """Blocks of an HTML page in document order, each with its structural signals.
+
+    ``mark_attribute`` is for training: the value of that attribute on the nearest marked ancestor is
+    counted per character, and each block reports the dominant value (e.g. gold labels of L3S-GN1).
+    """
+    root = _parse_html(html)
+    if root is None:
+        return []
+    return list(_walk(root, mark_attribute))
+
+
+def _walk(root: object, mark_attribute: str | None) -> Iterator[HtmlBlock]:
+    """Iterate the DOM without recursion (lxml's iterwalk), so 5,000-level nesting cannot overflow."""
+    import lxml.etree
+
+    stack: list[_Frame] = []
+    buffer = _Buffer()
+    link_depth = 0
+    walker = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = tag.lower()
+        if event == "start":
+            get = element.get
+            if not tag or tag in SKIP_TAGS or _is_hidden(get) or (tag == "input" and get("type") == "hidden"):
+                walker.skip_subtree()
+                if tag:
+                    # iterwalk still sends the end event of a skipped element; keep the stack balanced
+                    stack.append(_Frame(tag, (), None, False))
+                else:
+                    yield from _tail(element, stack, buffer, link_depth, mark_attribute)
+                continue
+            is_block = tag in BLOCK_TAGS or tag == "br"
+            if is_block:
+                yield from _flush(stack, buffer)
+            mark = get(mark_attribute) if mark_attribute else None
+            stack.append(_Frame(tag, _class_tokens(element, get), mark or (stack[-1].mark if stack else None), is_block))
+            if tag == "a":
+                link_depth += 1
+            if element.text:
+                _add(buffer, element.text, link_depth > 0, stack[-1].mark)
+        else:
+            frame = stack.pop() if stack else None
+            if frame is None:
+                continue
+            if frame.tag == "a":
+                link_depth = max(0, link_depth - 1)
+            if frame.is_block:
+                stack.append(frame)
+                yield from _flush(stack, buffer)
+                stack.pop()
+            if element.tail:
+                _add(buffer, element.tail, link_depth > 0, stack[-1].mark if stack else None)
+    yield from _flush(stack, buffer)
+
+
+def _tail(element: object, stack: list[_Frame], buffer: _Buffer, link_depth: int, mark_attribute: str | None) -> Iterator[HtmlBlock]:
+    """Comments and processing instructions have no tag but may carry a tail of real text."""
+    tail = getattr(element, "tail", None)
+    if tail:
+        _add(buffer, tail, link_depth > 0, stack[-1].mark if stack else None)
+    return iter(())
+
+
+def _add(buffer: _Buffer, text: str, in_link: bool, mark: str | None) -> None:
+    buffer.pieces.append(text)
+    stripped = len(text.strip())
+    if in_link:
+        buffer.link_chars += stripped
+    if mark is not None and stripped:
+        buffer.marks[mark] = buffer.marks.get(mark, 0) + stripped
+
+
+def _flush(stack: list[_Frame], buffer: _Buffer) -> Iterator[HtmlBlock]:
+    """Emit the text gathered since the last block boundary as one block, with its context."""
+    if not buffer.pieces:
+        return
+    text = _normalize_space("".join(buffer.pieces))
+    if text:
+        yield HtmlBlock(
+            Paragraph(text, structure=_structure(stack, len(text), buffer.link_chars)),
+            tuple(piece for piece in (_normalize_space(p) for p in buffer.pieces) if piece),
+            max(buffer.marks, key=buffer.marks.__getitem__) if buffer.marks else None,
+        )
+    buffer.pieces.clear()
+    buffer.link_chars = 0
+    buffer.marks.clear()
+
+
+def _structure(stack: list[_Frame], n_chars: int, link_chars: int) -> Structure:
+    """Summarize the ancestors of a block into hashed-feature tokens."""
+    blocks = [frame.tag for frame in stack if frame.is_block]
+    tag = blocks[-1] if blocks else "body"
+    near = stack[-ANCESTOR_DEPTH:]
+    tokens: list[str] = [f"tag:{tag}", f"path:{'>'.join(blocks[-3:])}"]
+    tokens.extend(sorted({f"in:{frame.tag}" for frame in near if frame.tag in LANDMARKS}))
+    classes: list[str] = []
+    for frame in reversed(near):
+        classes.extend(token for token in frame.tokens if token not in classes)
+        if len(classes) >= MAX_CLASS_TOKENS:
+            break
+    tokens.extend(f"cls:{token}" for token in classes[:MAX_CLASS_TOKENS])
+    heading = int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() else 0
+    return Structure(tag=tag, tokens=tuple(tokens), link_density=min(1.0, link_chars / max(1, n_chars)), heading=heading)

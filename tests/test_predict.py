@@ -1,0 +1,41 @@
+import numpy as np
+
+from classifier.predict import CONTEXT_OFFSETS, context_features, predict, predict_proba
+from classifier.labels import LABELS, Label
+from classifier.paragraph import Paragraph
+
+from .conftest import PAGE
+
+
+def test_context_features_see_neighbours():
+    probabilities = np.array([[0.9, 0.1, 0, 0, 0, 0], [0.1, 0.9, 0, 0, 0, 0], [0.5, 0.5, 0, 0, 0, 0]])
+    layout = np.zeros((3, 2))
+    z = context_features(probabilities, layout)
+    k = len(LABELS)
+    assert z.shape == (3, k + len(CONTEXT_OFFSETS) * (k + 1) + k + 2)
+    prev1 = slice(k + (k + 1), k + (k + 1) + k)  # offsets (-2, -1, 1, 2): the second block is -1
+    assert np.allclose(z[1, prev1], np.log(np.clip(probabilities[0], 1e-4, 1)))
+    assert z[0, k + (k + 1) + k] == 0.0  # the first paragraph has no previous neighbour
+
+
+def test_predict_labels_the_training_page(tiny_model):
+    paragraphs = [Paragraph(text, i + 1, i + 1) for i, (_, text) in enumerate(PAGE)]
+    labelled = predict(paragraphs, tiny_model)
+    assert [p.label for p in labelled] == [label for label, _ in PAGE]
+    assert all(abs(sum(p.scores) - 1) < 1e-3 for p in labelled)
+    assert labelled[0].text == paragraphs[0].text and labelled[0].start_line == 1
+
+
+def test_empty_input_predicts_nothing(tiny_model):
+    assert predict([], tiny_model) == []
+    assert predict_proba([], tiny_model).shape == (0, len(LABELS))
+
+
+def test_huge_page_is_chunked_consistently(tiny_model, monkeypatch):
+    paragraphs = [Paragraph(text, i + 1, i + 1) for i, (_, text) in enumerate(PAGE * 3)]
+    whole = predict_proba(paragraphs, tiny_model)
+    monkeypatch.setattr("classifier.predict.CHUNK_PARAGRAPHS", 5)
+    chunked = predict_proba(paragraphs, tiny_model)
+    # chunking changes nothing but the per-chunk median length feature; labels stay the same
+    assert (whole.argmax(axis=1) == chunked.argmax(axis=1)).all()
+    assert Label.NEWS in {LABELS[i] for i in chunked.argmax(axis=1)}

@@ -1,0 +1,102 @@
+from classifier.segment import InputFormat, html_blocks, looks_like_html, segment, segment_text
+
+
+def test_blank_lines_and_single_lines_both_separate_paragraphs():
+    text = "Titel\n\nErster Absatz.\nZweiter Absatz.\n\n\nDritter Absatz."
+    paragraphs = segment_text(text)
+    assert [p.text for p in paragraphs] == ["Titel", "Erster Absatz.", "Zweiter Absatz.", "Dritter Absatz."]
+    assert [(p.start_line, p.end_line) for p in paragraphs] == [(1, 1), (3, 3), (4, 4), (7, 7)]
+
+
+def test_hard_wrapped_paragraphs_are_rejoined_with_line_numbers():
+    wrapped = (
+        "Der Stadtrat hat am Dienstag ein neues Konzept für den Veloverkehr\n"
+        "verabschiedet. Es sieht breitere Wege und mehr Abstellplätze vor, die\n"
+        "bis zum Sommer gebaut werden sollen, sagte die zuständige Stadträtin.\n"
+        "\n"
+        "Die Kosten belaufen sich auf rund zwölf Millionen Franken. Die Arbeiten\n"
+        "sollen im Frühling beginnen und ungefähr zwei Jahre dauern, hiess es.\n"
+    )
+    paragraphs = segment_text(wrapped)
+    assert len(paragraphs) == 2
+    assert paragraphs[0].text.startswith("Der Stadtrat") and paragraphs[0].text.endswith("Stadträtin.")
+    assert (paragraphs[0].start_line, paragraphs[0].end_line) == (1, 3)
+    assert (paragraphs[1].start_line, paragraphs[1].end_line) == (5, 6)
+
+
+def test_hyphenated_wrap_is_mended():
+    wrapped = (
+        "Die Gemeinde plant umfangreiche Investitionen in die Infrastruktur und Investi-\n"
+        "tionen in Schulen, sagte der Bürgermeister am Montag vor den Medien in der Stadt.\n"
+        "Weitere Einzelheiten will die Verwaltung in der kommenden Woche bekanntgeben, so er.\n"
+    )
+    assert "Investitionen in Schulen" in segment_text(wrapped)[0].text
+
+
+def test_short_lines_are_not_joined():
+    text = "5 CHF\n15 CHF\n25 CHF\nAnderer"
+    assert len(segment_text(text)) == 4
+
+
+def test_crlf_and_whitespace_are_normalized():
+    assert [p.text for p in segment_text("a  b\r\n\r\n  c\td  \r\n")] == ["a b", "c d"]
+
+
+def test_looks_like_html():
+    assert looks_like_html("<!DOCTYPE html><html><body>x</body></html>")
+    assert looks_like_html("  <html>")
+    assert looks_like_html("<div><p>a</p><p>b</p><p>c</p><a href=x>d</a><br></div>")
+    assert not looks_like_html("Preis < 5 und > 3 Euro")
+    assert not looks_like_html("Ein Text über <p> Tags.")
+
+
+HTML = """<html><head><title>T</title><style>.x{}</style></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/p">Politik</a></li></ul></nav>
+<article><h1>Schlagzeile</h1><p>Erster <b>Absatz</b> mit <a href="/x">Link</a>.</p>
+<script>var x = "nicht sichtbar";</script>
+<figure><img src="a.jpg"><figcaption class="image-credit">Foto: dpa</figcaption></figure>
+<p hidden>versteckt</p><p style="display: none">auch versteckt</p>
+<p>Zeile eins<br>Zeile zwei</p>
+<div class="comment-list"><p>Toller Artikel!</p></div></article>
+<noscript>Bitte JavaScript aktivieren</noscript></body></html>"""
+
+
+def test_html_blocks_skip_invisible_and_keep_structure():
+    blocks = html_blocks(HTML)
+    texts = [b.paragraph.text for b in blocks]
+    assert texts == ["Home", "Politik", "Schlagzeile", "Erster Absatz mit Link.", "Foto: dpa", "Zeile eins", "Zeile zwei", "Toller Artikel!"]
+    by_text = {b.paragraph.text: b.paragraph.structure for b in blocks}
+    assert by_text["Schlagzeile"].heading == 1
+    assert "in:figcaption" in by_text["Foto: dpa"].tokens and "cls:credit" in by_text["Foto: dpa"].tokens
+    assert "in:nav" in by_text["Home"].tokens and by_text["Home"].link_density == 1.0
+    assert 0 < by_text["Erster Absatz mit Link."].link_density < 0.5
+    assert "cls:comment" in by_text["Toller Artikel!"].tokens
+    assert all(b.paragraph.start_line is None for b in blocks)
+
+
+def test_html_text_pieces_are_the_text_nodes():
+    block = html_blocks("<p>Lies <a href=x>hier</a> mehr</p>")[0]
+    assert block.pieces == ("Lies", "hier", "mehr")
+
+
+def test_mark_attribute_reports_dominant_value():
+    html = '<div><p><span data-gold="2">ein langer markierter Text</span> kurz</p></div>'
+    assert html_blocks(html, mark_attribute="data-gold")[0].mark == "2"
+
+
+def test_deep_nesting_does_not_recurse():
+    depth = 6000
+    html = "<div>" * depth + "tief" + "</div>" * depth
+    assert [b.paragraph.text for b in html_blocks(html)] == ["tief"]
+
+
+def test_unclosed_tags_and_huge_attributes():
+    html = "<html><body><p>eins<p>zwei<div class='" + "x" * 2_000_000 + "'>drei<span>vier"
+    assert [b.paragraph.text for b in html_blocks(html)] == ["eins", "zwei", "drei vier"] or \
+        [b.paragraph.text for b in html_blocks(html)][:2] == ["eins", "zwei"]
+
+
+def test_segment_dispatches_on_format():
+    assert segment("<p>a</p>", InputFormat.TEXT)[0].text == "<p>a</p>"
+    assert segment("<html><body><p>a</p></body></html>")[0].text == "a"
+    assert segment("") == [] and segment("<html></html>", InputFormat.HTML) == []

@@ -1,0 +1,148 @@
+"""Evaluate a model on the held-out sites of the cached corpus (never trained on) and write the report.
+
+    python -m training.evaluate_heldout [--model PATH] [--baseline PATH] [--out training/reports/heldout]
+
+Paragraph level: per-label precision/recall/F1, macro-F1 and keep(news) F1, for text and HTML mode and
+per language. Text level: 4-gram shingle F1 of the cleaned text against the gold article text (sources
+with full gold text), next to "keep everything" and jusText run on the same text inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html as html_lib
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from classifier.predict import predict_proba
+from classifier.labels import LABELS, Label
+from classifier.metrics import label_report, text_prf
+from classifier.model import DEFAULT_MODEL_PATH, Model, load_model
+
+from .corpus import DEFAULT_CACHE, REPO, Doc, read_docs
+
+REPORT_DIR = REPO / "training" / "reports"
+GOLD_TEXT_SOURCES = frozenset({"dragnet", "cleaneval", "wcxb", "l3s-gn1"})
+
+
+def justext_keep(texts: list[str], lang: str) -> list[bool]:
+    """jusText's verdict per paragraph, given the text paragraphs wrapped as HTML <p> elements."""
+    import justext
+
+    stoplist = justext.get_stoplist("German" if lang == "de" else "English")
+    page = "<html><body>" + "".join(f"<p>{html_lib.escape(t)}</p>" for t in texts) + "</body></html>"
+    kept = {" ".join(p.text.split()) for p in justext.justext(page.encode("utf-8"), stoplist, encoding="utf-8") if not p.is_boilerplate}
+    return [" ".join(t.split()) in kept for t in texts]
+
+
+def predicted_labels(doc: Doc, model: Model) -> list[Label]:
+    scores = predict_proba(doc.paragraphs(), model)
+    return [LABELS[i] for i in scores.argmax(axis=1)]
+
+
+def evaluate(model: Model, cache: Path, with_justext: bool = True) -> dict:
+    """All held-out measures for one model."""
+    buckets: dict[str, tuple[list[Label], list[Label]]] = defaultdict(lambda: ([], []))
+    text_scores: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    gold_texts: dict[str, str] = {}
+    seconds = 0.0
+    for path in sorted(cache.glob("*.jsonl")):
+        for doc in read_docs(path):
+            if doc.split != "test":
+                continue
+            if doc.gold_text:
+                gold_texts[doc.doc_id] = doc.gold_text
+            started = time.perf_counter()
+            predicted = predicted_labels(doc, model)
+            seconds += time.perf_counter() - started
+            gold = doc.labels()
+            for key in (f"mode={doc.mode}", f"mode={doc.mode}/lang={doc.lang}", f"source={doc.source}/mode={doc.mode}", "all"):
+                buckets[key][0].extend(gold)
+                buckets[key][1].extend(predicted)
+            base = doc.doc_id.split("#")[0]
+            if doc.mode == "text" and doc.source in GOLD_TEXT_SOURCES and base in gold_texts:
+                texts = [row.text for row in doc.rows]
+                gold_text = gold_texts[base]
+                ours = "\n".join(t for t, p in zip(texts, predicted) if p is Label.NEWS)
+                text_scores["model"].append(text_prf(ours, gold_text))
+                text_scores["keep everything"].append(text_prf("\n".join(texts), gold_text))
+                if with_justext:
+                    keep = justext_keep(texts, doc.lang)
+                    text_scores["jusText"].append(text_prf("\n".join(t for t, k in zip(texts, keep) if k), gold_text))
+    reports = {key: label_report(g, p) for key, (g, p) in sorted(buckets.items())}
+    text_level = {name: dict(zip(("precision", "recall", "f1"), np.mean(values, axis=0).round(4).tolist())) | {"documents": len(values)}
+                  for name, values in text_scores.items()}
+    return {"paragraph": reports, "text_level": text_level, "predict_seconds": round(seconds, 2)}
+
+
+def headline_metrics(result: dict) -> dict[str, float]:
+    """The pinned metrics of the quality gate."""
+    out = {}
+    for mode in ("text", "html"):
+        report = result["paragraph"].get(f"mode={mode}")
+        if report:
+            out[f"{mode}.macro_f1"] = round(report["macro_f1"], 4)
+            out[f"{mode}.keep_news_f1"] = round(report["keep_news"]["f1"], 4)
+            for label, values in report["per_label"].items():
+                out[f"{mode}.f1.{label}"] = round(values["f1"], 4)
+    for lang in ("de", "en"):
+        report = result["paragraph"].get(f"mode=text/lang={lang}")
+        if report:
+            out[f"text.{lang}.macro_f1"] = round(report["macro_f1"], 4)
+    if "model" in result["text_level"]:
+        out["text_level.f1"] = result["text_level"]["model"]["f1"]
+    return out
+
+
+def markdown(result: dict, title: str, baseline: dict | None = None) -> str:
+    lines = [f"# {title}", ""]
+    lines += ["## Paragraph level (held-out sites)", "", "| slice | paragraphs | macro-F1 | keep(news) P | R | F1 | " +
+              " | ".join(f"F1 {label.value}" for label in LABELS) + " |", "|" + "---|" * (6 + len(LABELS))]
+    for key, report in result["paragraph"].items():
+        if key.startswith("source=") and report["paragraphs"] < 50:
+            continue
+        kn = report["keep_news"]
+        cells = [f"{report['per_label'][l.value]['f1']:.3f}" if report["per_label"][l.value]["support"] else "–" for l in LABELS]
+        lines.append(f"| {key} | {report['paragraphs']} | {report['macro_f1']:.3f} | {kn['precision']:.3f} | {kn['recall']:.3f} | {kn['f1']:.3f} | " + " | ".join(cells) + " |")
+    lines += ["", "## Text level: 4-gram shingle F1 of the cleaned text vs the gold article text (text mode)", "",
+              "| system | documents | precision | recall | F1 |", "|---|---|---|---|---|"]
+    for name, values in result["text_level"].items():
+        lines.append(f"| {name} | {values['documents']} | {values['precision']:.3f} | {values['recall']:.3f} | {values['f1']:.3f} |")
+    if baseline:
+        lines += ["", "## Before / after (F1 per label)", "", "| slice | label | before | after |", "|---|---|---|---|"]
+        for key in ("mode=text/lang=de", "mode=text/lang=en", "mode=html/lang=de", "mode=html/lang=en"):
+            if key in result["paragraph"] and key in baseline["paragraph"]:
+                for label in LABELS:
+                    after = result["paragraph"][key]["per_label"][label.value]
+                    before = baseline["paragraph"][key]["per_label"][label.value]
+                    if after["support"]:
+                        lines.append(f"| {key} | {label.value} | {before['f1']:.3f} | {after['f1']:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_PATH)
+    parser.add_argument("--baseline", type=Path, help="a second model to report before/after against")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--out", type=Path, default=REPORT_DIR / "heldout")
+    parser.add_argument("--no-justext", action="store_true")
+    args = parser.parse_args(argv)
+    result = evaluate(load_model(args.model), args.cache, not args.no_justext)
+    base = evaluate(load_model(args.baseline), args.cache, False) if args.baseline else None
+    result["headline"] = headline_metrics(result)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".json").write_text(json.dumps({"model": result, "baseline": base}, indent=1) + "\n", encoding="utf-8")
+    args.out.with_suffix(".md").write_text(markdown(result, f"Held-out evaluation of {args.model.name}", base), encoding="utf-8")
+    print(json.dumps(result["headline"], indent=1))
+    print(f"report: {args.out.with_suffix('.md')}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,409 @@
+"""One corpus builder per source in the corpora folder; each yields labelled Docs (HTML docs + text twins).
+
+Every builder reads the corpus from disk at build time; nothing of the corpora's text enters the repo.
+See each corpus's SOURCE.md for its format and terms; the label mappings below follow them.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import random
+import re
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from classifier.decode import decode
+from classifier.errors import InputError
+from classifier.labels import Label
+from classifier.segment import HtmlBlock, html_blocks
+
+from .corpus import (
+    GOLD,
+    MANUAL,
+    WEAK,
+    Doc,
+    GoldMatcher,
+    Row,
+    SnippetMatcher,
+    guess_language,
+    html_doc,
+    site_of_url,
+    split_of,
+    weak_label,
+    with_text_twins,
+)
+from classifier.labelsfile import read_labelled_file
+
+Labelled = tuple[Label, str, str]
+
+
+def _read_gz(path: Path) -> str:
+    return decode(gzip.open(path).read())
+
+
+def _gold_or_weak(blocks: list[HtmlBlock], matchers: list[tuple[GoldMatcher, Label]]) -> list[Labelled]:
+    """Blocks matching a gold text take its label; the rest are labelled by the weak DOM rules."""
+    out: list[Labelled] = []
+    for block in blocks:
+        for matcher, label in matchers:
+            if matcher.matches(block.paragraph.text):
+                out.append((label, GOLD, f"gold-{label.value}"))
+                break
+        else:
+            label, rule = weak_label(block.paragraph)
+            out.append((label, WEAK, rule))
+    return out
+
+
+# --------------------------------------------------------------------------- L3S-GN1
+
+_L3S_SPAN = re.compile(r"""class=(["'])x-nc-sel(\d)\1""")
+_DATELINE = re.compile(
+    r"^\s*(by\b|posted\b|published\b|updated\b|last updated\b|written by\b)|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\d{1,2}:\d{2}\s*(am|pm)?|\b\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
+_L3S_LABELS = {"1": Label.NEWS, "2": Label.NEWS, "3": Label.CAPTION, "4": Label.TEASER, "5": Label.COMMENTS}
+
+
+def _l3s_label(block: HtmlBlock) -> Labelled:
+    text = block.paragraph.text
+    if block.mark in _L3S_LABELS:
+        label = _L3S_LABELS[block.mark]
+        if label is Label.CAPTION and len(text) < 100 and _DATELINE.search(text):
+            return Label.BOILERPLATE, WEAK, "l3s-sel3-dateline"
+        return label, GOLD, f"l3s-sel{block.mark}"
+    if weak_label(block.paragraph, frozenset({"text-ad-marker"}))[0] is Label.AD:
+        return Label.AD, WEAK, "text-ad-marker"
+    return Label.BOILERPLATE, GOLD, "l3s-not-content"
+
+
+def build_l3s(root: Path) -> Iterator[Doc]:
+    base = next((root / "L3S-GN1").glob("L3S-GN1-*"))
+    urls = dict(line.split("\t", 1) for line in (base / "url-mapping.txt").read_text(encoding="utf-8").splitlines() if "\t" in line)
+    for path in sorted((base / "annotated").glob("*.html.gz")):
+        uuid = path.name.removesuffix(".html.gz")
+        html = gzip.open(path).read().decode("utf-8", errors="replace")  # SOURCE.md: UTF-8, mostly undeclared
+        blocks = html_blocks(_L3S_SPAN.sub(r'data-gold="\2"', html), mark_attribute="data-gold")
+        labelled = [_l3s_label(block) for block in blocks]
+        gold = "\n".join(b.paragraph.text for b, (label, _, _) in zip(blocks, labelled) if label is Label.NEWS)
+        url = urls.get(f"<urn:uuid:{uuid}>", uuid).strip()
+        doc = html_doc(f"l3s:{uuid}", site_of_url(url), "en", "l3s-gn1", blocks, labelled, gold)
+        yield from with_text_twins(doc, blocks)
+
+
+# --------------------------------------------------------------------------- Dragnet
+
+_DRAGNET_COMMENTS = re.compile(r"\n*!@#\$%\^&\*\(\)\s+COMMENTS\n*")
+
+
+def build_dragnet(root: Path) -> Iterator[Doc]:
+    base = root / "dragnet"
+    test_ids = set((base / "test.txt").read_text().split())
+    for path in sorted((base / "HTML").glob("*.html.gz")):
+        page_id = path.name.removesuffix(".html.gz")
+        gold_path = base / "Corrected" / f"{page_id}.html.corrected.txt"
+        if not gold_path.exists():
+            continue
+        try:
+            html = _read_gz(path)
+        except InputError:
+            continue
+        gold = gold_path.read_bytes().decode("utf-8", errors="replace")
+        article, comments = (_DRAGNET_COMMENTS.split(gold, maxsplit=1) + [""])[:2]
+        blocks = html_blocks(html)
+        matchers = [(GoldMatcher(article), Label.NEWS)] + ([(GoldMatcher(comments), Label.COMMENTS)] if comments.strip() else [])
+        doc = html_doc(f"dragnet:{page_id}", f"dragnet:{page_id}", guess_language(article), "dragnet", blocks,
+                       _gold_or_weak(blocks, matchers), article, "test" if page_id in test_ids else "train")
+        yield from with_text_twins(doc, blocks)
+
+
+# --------------------------------------------------------------------------- CleanEval
+
+_CLEANEVAL_MARK = re.compile(r"^\s*<[phl]>\s*", re.MULTILINE)
+_CLEANEVAL_URL = re.compile(r"""<text id=["']([^"']+)""")
+
+
+def build_cleaneval(root: Path) -> Iterator[Doc]:
+    for part in ("cleaneval-dev", "cleaneval-final"):
+        base = root / "cleaneval" / part
+        for gold_path in sorted((base / "GoldStandard").glob("*.txt")):
+            html_path = base / "input" / f"{gold_path.stem}.html.gz"
+            if not html_path.exists():
+                continue
+            try:
+                html = _read_gz(html_path)
+            except InputError:
+                continue
+            gold_raw = gold_path.read_bytes().decode("utf-8", errors="replace")
+            lines = gold_raw.splitlines()
+            gold = _CLEANEVAL_MARK.sub("", "\n".join(lines[1:] if lines and lines[0].startswith("URL:") else lines))
+            url = _CLEANEVAL_URL.search(html[:2000])
+            site = site_of_url(url.group(1)) if url else f"cleaneval:{gold_path.stem}"
+            blocks = html_blocks(html)
+            doc = html_doc(f"cleaneval:{part}:{gold_path.stem}", site, guess_language(gold), "cleaneval", blocks,
+                           _gold_or_weak(blocks, [(GoldMatcher(gold), Label.NEWS)]), gold)
+            yield from with_text_twins(doc, blocks)
+
+
+# --------------------------------------------------------------------------- WCXB
+
+
+def build_wcxb(root: Path) -> Iterator[Doc]:
+    base = root / "WCXB" / "dev"
+    for gold_path in sorted((base / "ground-truth").glob("*.json")):
+        html_path = base / "html" / f"{gold_path.stem}.html.gz"
+        if not html_path.exists():
+            continue
+        meta = json.loads(gold_path.read_text(encoding="utf-8"))
+        truth = meta.get("ground_truth") or {}
+        gold = truth.get("main_content") or ""
+        if not gold.strip():
+            continue
+        try:
+            html = _read_gz(html_path)
+        except InputError:
+            continue
+        blocks = html_blocks(html)
+        doc = html_doc(f"wcxb:{gold_path.stem}", site_of_url(meta.get("url", gold_path.stem)), guess_language(gold), "wcxb",
+                       blocks, _gold_or_weak(blocks, [(GoldMatcher(gold), Label.NEWS)]), gold)
+        yield from with_text_twins(doc, blocks)
+
+
+# --------------------------------------------------------------------------- trafilatura evaluation pages
+
+
+def _teacher(html: str) -> GoldMatcher | None:
+    """trafilatura's main text as a news/not-news teacher (training-time extra); None when not installed."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=False) or ""
+    return GoldMatcher(text)
+
+
+def trafilatura_page(root: Path, page_id: str) -> tuple[dict, str]:
+    base = root / "trafilatura-eval"
+    meta = json.loads((base / "evaldata.json").read_text(encoding="utf-8"))[page_id]
+    return meta, _read_gz(base / "pages" / f"{page_id}.html.gz")
+
+
+def trafilatura_labels(blocks: list[HtmlBlock], meta: dict, html: str) -> list[Labelled]:
+    """with → news, comments → comments, without → a non-news weak label, the rest: teacher + weak rules."""
+    news, comments, without = (SnippetMatcher(meta.get(key) or []) for key in ("with", "comments", "without"))
+    teacher = _teacher(html)
+    out: list[Labelled] = []
+    for block in blocks:
+        text = block.paragraph.text
+        if news.matches(text):
+            out.append((Label.NEWS, GOLD, "snippet-with"))
+        elif comments.matches(text):
+            out.append((Label.COMMENTS, GOLD, "snippet-comments"))
+        else:
+            label, rule = weak_label(block.paragraph)
+            if without.matches(text):
+                out.append((label, WEAK, f"snippet-without/{rule}"))
+            elif label is Label.BOILERPLATE and teacher is not None and teacher.matches(text):
+                out.append((Label.NEWS, WEAK, "teacher-trafilatura"))
+            else:
+                out.append((label, WEAK, rule))
+    return out
+
+
+def build_trafilatura(root: Path, manual_dir: Path | None = None) -> Iterator[Doc]:
+    base = root / "trafilatura-eval"
+    evaldata = json.loads((base / "evaldata.json").read_text(encoding="utf-8"))
+    for page_id in sorted(evaldata):
+        path = base / "pages" / f"{page_id}.html.gz"
+        if not path.exists():
+            continue
+        meta = evaldata[page_id]
+        try:
+            html = _read_gz(path)
+        except InputError:
+            continue
+        blocks = html_blocks(html)
+        labelled = trafilatura_labels(blocks, meta, html)
+        manual = manual_dir / f"{page_id}.tsv" if manual_dir else None
+        if manual is not None and manual.exists():
+            labelled = apply_manual(blocks, labelled, manual)
+        site = site_of_url(meta.get("original_file", page_id).split("-")[0].removesuffix(".html"))
+        lang = guess_language(" ".join(b.paragraph.text for b in blocks))
+        doc = html_doc(f"trafilatura:{page_id}", site, lang, "trafilatura", blocks, labelled, None)
+        yield from with_text_twins(doc, blocks)
+
+
+def apply_manual(blocks: list[HtmlBlock], labelled: list[Labelled], manual: Path) -> list[Labelled]:
+    """Hand labels stored as ``label<TAB>text-hash`` (no corpus text in the repo) override the weak ones."""
+    from .manual import text_key
+
+    table = {}
+    for line in manual.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            label, key = line.split("\t")[:2]
+            table[key] = Label(label)
+    return [
+        (table[text_key(b.paragraph.text)], MANUAL, "manual") if text_key(b.paragraph.text) in table else lab
+        for b, lab in zip(blocks, labelled)
+    ]
+
+
+# --------------------------------------------------------------------------- single-label text sources
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"])")
+
+
+def _paragraphs_of(text: str, rng: random.Random) -> list[str]:
+    """Split an article without paragraph breaks into paragraphs of 1–4 sentences."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    out: list[str] = []
+    while sentences:
+        take = rng.randint(1, 4)
+        out.append(" ".join(sentences[:take]))
+        sentences = sentences[take:]
+    return out
+
+
+def _text_doc(doc_id: str, site: str, lang: str, source: str, texts: list[str], label: Label, origin: str, rule: str, split: str = "") -> Doc:
+    rows = [Row(text, label.value, origin, rule, i + 1, i + 1) for i, text in enumerate(texts) if text.strip()]
+    return Doc(doc_id, site, lang, source, "text", rows, None, split)
+
+
+def gnad_articles(root: Path) -> list[tuple[str, str]]:
+    """(id, text) of the 10kGNAD articles."""
+    out = []
+    with (root / "10kGNAD-test" / "test.csv").open(encoding="utf-8") as handle:
+        for index, row in enumerate(csv.reader(handle, delimiter=";", quotechar="'")):
+            if len(row) >= 2 and row[1].strip():
+                out.append((f"10kgnad:{index}", row[1]))
+    return out
+
+
+def build_gnad(root: Path) -> Iterator[Doc]:
+    for doc_id, text in gnad_articles(root):
+        rng = random.Random(zlib.crc32(doc_id.encode()))
+        yield _text_doc(doc_id, _pseudo_site(doc_id), "de", "10kgnad", _paragraphs_of(text, rng), Label.NEWS, GOLD, "10kgnad-article")
+
+
+def _pseudo_site(doc_id: str, group: int = 20) -> str:
+    """Single-site sources get pseudo-sites of consecutive items, so the by-site split still holds some out."""
+    prefix, _, number = doc_id.rpartition(":")
+    return f"{prefix}-group{int(number) // group}" if number.isdigit() else doc_id
+
+
+def build_germeval(root: Path) -> Iterator[Doc]:
+    comments: list[str] = []
+    for name in ("GermEval21_TrainData.csv", "GermEval21_TestData.csv"):
+        with (root / "GermEval2021-comments" / "Data Sets" / name).open(encoding="utf-8") as handle:
+            comments.extend(row["comment_text"] for row in csv.DictReader(handle))
+    for start in range(0, len(comments), 8):
+        doc_id = f"germeval:{start // 8}"
+        yield _text_doc(doc_id, _pseudo_site(doc_id), "de", "germeval21", comments[start:start + 8], Label.COMMENTS, GOLD, "germeval-comment")
+
+
+def build_turku(root: Path) -> Iterator[Doc]:
+    base = root / "TurkuNLP-text-quality-annotations" / "text-quality-annotations"
+    for lang in ("de", "en"):
+        for part in ("train", "dev", "test"):
+            path = base / lang / f"{part}.json"
+            if not path.exists():
+                continue
+            for index, item in enumerate(json.loads(path.read_text(encoding="utf-8"))):
+                rows = [
+                    Row(" ".join(line.split()), (Label.NEWS if flag == "1" else Label.BOILERPLATE).value, GOLD, "turku-line", i + 1, i + 1)
+                    for i, (line, flag) in enumerate(zip(item["text"], item["labels"])) if line.strip()
+                ]
+                if rows:
+                    yield Doc(f"turku:{lang}:{part}:{index}", f"turku:{lang}:{part}:{index}", lang, "turku", "text", rows, None,
+                              "test" if part == "test" else "train")
+
+
+_SPAN = re.compile(r"\((\d+),\s*(\d+)\)")
+
+
+def build_webis(root: Path) -> Iterator[Doc]:
+    base = root / "webis-generated-native-ads-2024" / "Dataset"
+    for part in ("validation", "test"):
+        labels = {}
+        for line in (base / f"responses-{part}-labels.jsonl").read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            labels[item["id"]] = item
+        for line in (base / f"responses-{part}.jsonl").read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            info = labels.get(item["id"])
+            if not info or info.get("label") != 1:
+                continue
+            match = _SPAN.match(str(info.get("sen_span", "")))
+            if not match:
+                continue
+            start, end = int(match.group(1)), int(match.group(2))
+            text = item["response"]
+            pieces = [(text[:start], Label.NEWS), (text[start:end], Label.AD), (text[end:], Label.NEWS)]
+            rows = [Row(" ".join(p.split()), lab.value, GOLD, f"webis-{lab.value}") for p, lab in pieces if len(p.split()) >= 3]
+            if rows:
+                yield Doc(f"webis:{item['id']}", f"webis:{item.get('meta_topic', 'x')}:{item['id'][:9]}", "en", "webis-native-ads", "text", rows, None)
+
+
+# --------------------------------------------------------------------------- team-written German data
+
+
+def build_team(data_dir: Path) -> Iterator[Doc]:
+    """Paragraphs the team wrote (data/team/*.tsv); each ``# doc:`` group is one imagined site/page."""
+    for path in sorted((data_dir / "team").glob("*.tsv")):
+        for doc_id, items in read_labelled_file(path):
+            rows = [Row(text, label.value, MANUAL, "team", i + 1, i + 1) for i, (label, text) in enumerate(items)]
+            lang = "en" if path.stem.endswith("_en") else "de"
+            site = doc_id.rsplit("-", 1)[0] if "-" in doc_id else doc_id
+            yield Doc(f"team:{doc_id}", f"team:{site}", lang, "team", "text", rows, None)
+
+
+def build_synthetic(team_docs: list[Doc], articles: list[tuple[str, str]]) -> Iterator[Doc]:
+    """German pages assembled from real news articles and team-written lines in realistic page positions.
+
+    They teach the context stage German layouts: navigation on top, credits under the headline,
+    advertorials between body paragraphs, donation/newsletter boxes, teaser boxes and comment widgets
+    after the article. Splits stay apart: a page uses lines and an article of its own split only.
+    """
+    pools: dict[tuple[str, str], list[str]] = {}
+    for doc in team_docs:
+        if doc.lang != "de":
+            continue
+        for row in doc.rows:
+            pools.setdefault((doc.split, row.label), []).append(row.text)
+    for doc_id, article in articles:
+        rng = random.Random(zlib.crc32(f"synthetic:{doc_id}".encode()))
+        split = split_of(_pseudo_site(doc_id))
+
+        def pick(label: Label, low: int, high: int) -> list[tuple[str, Label]]:
+            pool = pools.get((split, label.value), [])
+            return [(rng.choice(pool), label) for _ in range(rng.randint(low, high))] if pool else []
+
+        body = [(p, Label.NEWS) for p in _paragraphs_of(article, rng)]
+        if len(body) < 2:
+            continue
+        for ad in pick(Label.AD, 0, 2):
+            body.insert(rng.randint(1, len(body)), ad)
+        if rng.random() < 0.3:
+            body[1:1] = pick(Label.CAPTION, 1, 2)
+        page = pick(Label.BOILERPLATE, 0, 4) + body[:1] + pick(Label.CAPTION, 0, 2) + body[1:]
+        tail = [pick(Label.AD, 1, 4), pick(Label.TEASER, 2, 7), pick(Label.COMMENTS, 0, 8), pick(Label.CAPTION, 0, 3), pick(Label.BOILERPLATE, 0, 4)]
+        rng.shuffle(tail)
+        page += [item for group in tail for item in group]
+        rows = [Row(" ".join(text.split()), label.value, MANUAL, "synthetic-page", i + 1, i + 1) for i, (text, label) in enumerate(page)]
+        yield Doc(f"synthetic:{doc_id}", _pseudo_site(doc_id), "de", "synthetic-de", "text", rows, None, split)
+
+
+BUILDERS: dict[str, Callable[[Path], Iterator[Doc]]] = {
+    "l3s": build_l3s,
+    "dragnet": build_dragnet,
+    "cleaneval": build_cleaneval,
+    "wcxb": build_wcxb,
+    "trafilatura": build_trafilatura,
+    "germeval": build_germeval,
+    "gnad": build_gnad,
+    "turku": build_turku,
+    "webis": build_webis,
+}
