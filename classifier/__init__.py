@@ -23,8 +23,8 @@ from .paragraph import Paragraph, Structure
 from .segment import InputFormat
 
 from .pipeline import classify, clean
+from .version import __version__
 
-__version__ = "0.1.0"
 
 __all__ = [
     "BinaryInputError", "CleanerError", "DecodeError", "InputError", "InputTooLargeError", "LabelError",

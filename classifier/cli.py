@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from . import __version__
+from .version import __version__
 from .decode import decode
 from .errors import CleanerError
 from .labels import Label, parse_labels
@@ -283,4 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def console_main() -> None:
     """The console script: run main() and exit with its code (only here, never in the library)."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left before the last flush: still a quiet exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(code)

@@ -51,14 +51,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 def decode(data: bytes | str) -> str:
     """Return the input as text; raise a specific InputError when it is binary, too big or undecodable."""
-    if isinstance(data, str):
-        text = data
-    else:
-        data = _gunzip(data) if data[:2] == b"\x1f\x8b" else data
-        if len(data) > MAX_INPUT_BYTES:
-            raise InputTooLargeError(f"input is larger than {MAX_INPUT_BYTES // 2**20} MiB")
-        text = _decode_bytes(data)
-    text = text.removeprefix("\ufeff")
+    if isinstance(data, str):  # already text: the caller decoded it, so nothing to refuse
+        return data.removeprefix("\ufeff")
+    data = _gunzip(data) if data[:2] == b"\x1f\x8b" else data
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputTooLargeError(f"input is larger than {MAX_INPUT_BYTES // 2**20} MiB")
+    text = _decode_bytes(data).removeprefix("\ufeff")
     _refuse_binary_text(text)
     return text
 

@@ -193,11 +193,13 @@ def _struct_tokens(paragraphs: Sequence[Paragraph], config: FeatureConfig) -> tu
 
 
 def hashed_counts(
-    paragraphs: Sequence[Paragraph], config: FeatureConfig, start: int = 0, total: int | None = None
+    paragraphs: Sequence[Paragraph], config: FeatureConfig, start: int = 0, total: int | None = None,
+    median_chars: float | None = None,
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Term counts of all hashed feature groups (one row per paragraph) and the dense layout features.
 
-    ``start`` and ``total`` place a chunk of paragraphs within its page for the position features.
+    ``start``, ``total`` and ``median_chars`` place a chunk of paragraphs within its page, so a page
+    featurized in chunks gets exactly the features it would get in one piece.
     """
     texts = [_head_and_tail(paragraph.text, config.max_chars) for paragraph in paragraphs]
     batch = _Batch.of(texts)
@@ -209,7 +211,14 @@ def hashed_counts(
     rows = np.concatenate((char_rows, word_rows, struct_rows))
     cols = np.concatenate((char_cols, word_cols + word_offset, struct_cols + struct_offset))
     counts = _count_matrix(rows, cols, len(paragraphs), n_columns)
-    return counts, _dense(paragraphs, texts, batch, word_starts, word_ends, start, total or len(paragraphs))
+    if median_chars is None:
+        median_chars = page_median_chars(paragraphs)
+    return counts, _dense(paragraphs, texts, batch, word_starts, word_ends, start, total or len(paragraphs), median_chars)
+
+
+def page_median_chars(paragraphs: Sequence[Paragraph]) -> float:
+    """The page's median paragraph length (the reference of the relative-length feature)."""
+    return float(np.median([len(p.text) for p in paragraphs])) if paragraphs else 0.0
 
 
 def _head_and_tail(text: str, limit: int) -> str:
@@ -241,6 +250,7 @@ def _dense(
     word_ends: np.ndarray,
     start: int,
     total: int,
+    median_chars: float,
 ) -> np.ndarray:
     """Layout features that n-grams cannot see: length, position, character-class shares, link density."""
     n = len(paragraphs)
@@ -283,7 +293,7 @@ def _dense(
             out[index, 14] = np.log1p(paragraph.end_line - paragraph.start_line)
     out[:, 15] = capitalized / np.maximum(n_words, 1.0)
     out[:, 16] = np.log1p(total)
-    out[:, 17] = np.log1p(full_chars) - np.log1p(np.median(full_chars))
+    out[:, 17] = np.log1p(full_chars) - np.log1p(median_chars)
     return out
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from .errors import LabelError, ModelError
 from .featurize import DENSE_NAMES, FeatureConfig
 from .labels import LABEL_NAMES, check_label_order
+from .version import __version__
 
 MODEL_FORMAT = "article-boilerplate-classifier"
 FORMAT_VERSION = 1
@@ -80,7 +81,9 @@ def save_model(model: Model, path: str | os.PathLike[str]) -> None:
         "labels": list(LABEL_NAMES),
         "dense_features": list(DENSE_NAMES),
         "feature_config": model.config.to_json(),
-        **{key: value for key, value in model.metadata.items() if key not in {"format", "format_version", "labels"}},
+        "package_version": __version__,
+        **{key: value for key, value in model.metadata.items()
+           if key not in {"format", "format_version", "labels", "package_version", "dense_features", "feature_config"}},
     }
     arrays = {name: np.ascontiguousarray(getattr(model, name)) for name in ARRAY_NAMES}
     arrays["metadata"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
@@ -124,6 +127,10 @@ def load_model(path: str | os.PathLike[str]) -> Model:
         raise ModelError(f"{path}: {exc}") from None
     if tuple(meta.get("dense_features", ())) != DENSE_NAMES:
         raise ModelError(f"{path}: model was trained with other layout features; retrain the model")
+    from .predict import CONTEXT_WIDTH  # the classify stage defines what the context stage reads
+
+    if arrays["context_mean"].shape != (CONTEXT_WIDTH,):
+        raise ModelError(f"{path}: model was trained with another context layout; retrain the model")
     try:
         return Model(config=FeatureConfig.from_json(meta["feature_config"]), metadata=meta, **arrays)
     except (KeyError, TypeError) as exc:

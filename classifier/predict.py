@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .featurize import hashed_counts, tfidf
+from .featurize import hashed_counts, page_median_chars, tfidf
+from .labels import LABELS
 from .model import Model
 from .paragraph import Paragraph
 
@@ -22,6 +23,9 @@ CHUNK_CHARS = 2_000_000
 CONTEXT_OFFSETS = (-2, -1, 1, 2)
 """Neighbours whose first-stage probabilities the context stage reads."""
 
+CONTEXT_WIDTH = (len(LABELS) + 1) * len(CONTEXT_OFFSETS)
+"""Columns of :func:`context_features`: per neighbour its probabilities and a presence flag."""
+
 LOG_FLOOR = 1e-4
 
 
@@ -31,23 +35,24 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=1, keepdims=True)
 
 
-def paragraph_features(paragraphs: Sequence[Paragraph], model: Model, start: int = 0, total: int | None = None) -> tuple:
-    """TF-IDF rows and scaled layout features of a run of paragraphs (``start``/``total`` place it in the page)."""
-    counts, dense = hashed_counts(paragraphs, model.config, start=start, total=total)
+def paragraph_features(paragraphs: Sequence[Paragraph], model: Model, start: int = 0, total: int | None = None,
+                       median_chars: float | None = None) -> tuple:
+    """TF-IDF rows and scaled layout features of a run of paragraphs placed in its page."""
+    counts, dense = hashed_counts(paragraphs, model.config, start=start, total=total, median_chars=median_chars)
     return tfidf(counts, model.idf, model.config), (dense - model.dense_mean) / model.dense_scale
 
 
-def first_stage(paragraphs: Sequence[Paragraph], model: Model) -> tuple[np.ndarray, np.ndarray]:
-    """Per-paragraph probabilities (n, labels) and scaled layout features, featurized in chunks."""
+def first_stage(paragraphs: Sequence[Paragraph], model: Model) -> np.ndarray:
+    """Per-paragraph probabilities (n, labels), featurized in chunks."""
     n_hashed = model.config.n_hashed
-    probabilities, layouts = [], []
+    median = page_median_chars(paragraphs)
+    probabilities = []
     for start, stop in _chunks(paragraphs, model.config.max_chars):
         chunk = paragraphs[start:stop]
-        x, layout = paragraph_features(chunk, model, start, len(paragraphs))
+        x, layout = paragraph_features(chunk, model, start, len(paragraphs), median)
         logits = x @ model.weights[:n_hashed] + layout @ model.weights[n_hashed:] + model.intercept
         probabilities.append(softmax(np.asarray(logits, dtype=np.float64)))
-        layouts.append(layout)
-    return np.concatenate(probabilities), np.concatenate(layouts)
+    return np.concatenate(probabilities)
 
 
 def _chunks(paragraphs: Sequence[Paragraph], max_chars: int) -> list[tuple[int, int]]:
@@ -62,14 +67,21 @@ def _chunks(paragraphs: Sequence[Paragraph], max_chars: int) -> list[tuple[int, 
     return bounds
 
 
-def context_features(probabilities: np.ndarray, layout: np.ndarray) -> np.ndarray:
-    """The context stage's input: own log-probabilities, neighbours' probabilities, page averages, layout.
+def own_scores(probabilities: np.ndarray) -> np.ndarray:
+    """The context stage's starting point: each paragraph's own first-stage log-probabilities."""
+    return np.log(np.clip(probabilities, LOG_FLOOR, 1.0))
 
-    Neighbours enter as probabilities, not logs: whether a neighbour is 0.1 % or 0.001 % ad must not
-    outweigh what the paragraph itself says (an advertorial between two news paragraphs is still an ad).
+
+def context_features(probabilities: np.ndarray) -> np.ndarray:
+    """The context stage's input: the neighbours' first-stage probabilities and presence flags.
+
+    The context stage adds a learned, regularized correction from these to the paragraph's own
+    log-probabilities; it cannot override a confident paragraph on its own, only tip uncertain ones.
+    Neighbours enter as probabilities, not logs (0.1 % vs 0.001 % must not matter); page-level averages
+    were tried and dropped: they let the stage learn which corpus a page came from.
     """
     n, k = probabilities.shape
-    columns = [np.log(np.clip(probabilities, LOG_FLOOR, 1.0))]
+    columns: list[np.ndarray] = []
     for offset in CONTEXT_OFFSETS:
         shifted = np.zeros_like(probabilities)
         present = np.zeros((n, 1))
@@ -80,8 +92,6 @@ def context_features(probabilities: np.ndarray, layout: np.ndarray) -> np.ndarra
             shifted[:-offset] = probabilities[offset:]
             present[:-offset] = 1.0
         columns.extend((shifted, present))
-    columns.append(np.repeat(probabilities.mean(axis=0, keepdims=True), n, axis=0))
-    columns.append(layout)
     return np.hstack(columns).astype(np.float32)
 
 
@@ -89,9 +99,9 @@ def predict_proba(paragraphs: Sequence[Paragraph], model: Model) -> np.ndarray:
     """Final per-label probabilities (n, labels) in Label order."""
     if not paragraphs:
         return np.zeros((0, len(model.intercept)))
-    probabilities, layout = first_stage(paragraphs, model)
-    context = (context_features(probabilities, layout) - model.context_mean) / model.context_scale
-    return softmax(context @ model.context_weights + model.context_intercept)
+    probabilities = first_stage(paragraphs, model)
+    context = (context_features(probabilities) - model.context_mean) / model.context_scale
+    return softmax(own_scores(probabilities) + context @ model.context_weights + model.context_intercept)
 
 
 def predict(paragraphs: Sequence[Paragraph], model: Model) -> list[Paragraph]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from .predict import CONTEXT_OFFSETS, context_features, softmax
+from .predict import CONTEXT_OFFSETS, context_features, own_scores, softmax
 from .featurize import FeatureConfig, hashed_counts, tfidf
 from .labels import LABELS, Label
 from .model import Model
@@ -40,6 +40,8 @@ class TrainDoc:
     weight: float = 1.0
     context: bool = True
     """False for collections of isolated lines (not a real page layout): they teach stage 1 only."""
+    row_weights: tuple[float, ...] = ()
+    """Per-paragraph weights (default 1); 0 keeps a paragraph as context for its neighbours but unlearned."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +55,16 @@ class TrainConfig:
     label_weight_power: float = 0.5
     """Rare labels get weight (n_most_common / n_label) ** power: balance without drowning precision."""
     stage1_rows: int = 130_000
+    stage2_rows: int = 500_000
+    """Paragraphs (in whole pages, seeded sample) that train the small context stage."""
     """At most this many paragraphs (a seeded sample, common labels thinned first) train stage 1;
     stage 2 still sees every paragraph of every document."""
     features: FeatureConfig = field(default_factory=FeatureConfig)
 
     def to_json(self) -> dict:
         return {"C": self.C, "max_iter": self.max_iter, "context_C": self.context_C, "folds": self.folds,
-                "label_weight_power": self.label_weight_power, "stage1_rows": self.stage1_rows}
+                "label_weight_power": self.label_weight_power, "stage1_rows": self.stage1_rows,
+                "stage2_rows": self.stage2_rows}
 
 
 def _doc_bounds(docs: Sequence[TrainDoc]) -> np.ndarray:
@@ -74,12 +79,26 @@ def label_weights(y: np.ndarray, power: float) -> np.ndarray:
     return per_label[y]
 
 
-def _logistic(x: sp.spmatrix | np.ndarray, y: np.ndarray, weight: np.ndarray, C: float, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression; returns (weights (features, labels), intercept) in Label order."""
+def _logistic(x: sp.spmatrix | np.ndarray, y: np.ndarray, weight: np.ndarray, C: float, max_iter: int,
+              init: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression; returns (weights (features, labels), intercept) in Label order.
+
+    ``init`` (e.g. the average of the fold models) warm-starts the solver, which then needs far fewer
+    iterations. Convergence warnings are expected at the iteration cap and silenced.
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=C, max_iter=max_iter, tol=1e-4, solver="lbfgs")
-    model.fit(x, y, sample_weight=weight)
+    classes = np.unique(y)
+    model = LogisticRegression(C=C, max_iter=max_iter, tol=1e-4, solver="lbfgs", warm_start=init is not None)
+    if init is not None and len(classes) > 2:
+        model.coef_ = np.ascontiguousarray(init[0][:, classes].T)
+        model.intercept_ = init[1][classes].copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(x, y, sample_weight=weight)
     coef = np.zeros((x.shape[1], len(LABELS)), dtype=np.float64)
     intercept = np.full(len(LABELS), -30.0)  # labels absent from the data are never predicted
     for column, label in enumerate(model.classes_):
@@ -116,6 +135,37 @@ def _label_cap(counts: np.ndarray, limit: int) -> float:
     return low
 
 
+def offset_logistic(x: np.ndarray, offset: np.ndarray, y: np.ndarray, weight: np.ndarray, C: float,
+                    max_iter: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression with a fixed per-row offset: logits = offset + x @ W + b.
+
+    Both W and b are L2-penalized (strength 1/C relative to the summed sample weights), so the model is
+    a small correction to the offset that vanishes without evidence. Returns (W, b).
+    """
+    from scipy.optimize import minimize
+
+    n, d = x.shape
+    k = offset.shape[1]
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), y] = 1.0
+    total = weight.sum()
+    x64, w64 = x.astype(np.float64), weight.astype(np.float64)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        W, b = theta[: d * k].reshape(d, k), theta[d * k:]
+        logits = offset + x64 @ W + b
+        logits -= logits.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(logits).sum(axis=1))
+        nll = -(w64 * ((logits * onehot).sum(axis=1) - log_norm)).sum()
+        residual = (np.exp(logits - log_norm[:, None]) - onehot) * w64[:, None]
+        penalty = 0.5 / C * total / n * (theta @ theta)
+        grad = np.concatenate(((x64.T @ residual).ravel(), residual.sum(axis=0))) + theta / C * total / n
+        return (nll + penalty) / total, grad / total
+
+    result = minimize(loss, np.zeros(d * k + k), jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
+    return result.x[: d * k].reshape(d, k), result.x[d * k:]
+
+
 def _group_folds(groups: np.ndarray, folds: int) -> np.ndarray:
     """Fold number per row, whole groups per fold, deterministic (by a stable hash of the group name)."""
     import zlib
@@ -143,9 +193,10 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
         raise ValueError("no training documents")
     bounds = _doc_bounds(docs)
     y = np.concatenate([[LABELS.index(label) for label in doc.labels] for doc in docs]).astype(np.int64)
-    doc_weight = np.concatenate([np.full(len(doc.labels), doc.weight) for doc in docs])
+    doc_weight = np.concatenate([np.full(len(doc.labels), doc.weight) * (np.asarray(doc.row_weights) if doc.row_weights else 1.0)
+                                 for doc in docs])
     groups = np.concatenate([np.full(len(doc.labels), doc.group, dtype=object) for doc in docs])
-    sample = stage1_sample(y, config.stage1_rows)
+    sample = stage1_sample(y, config.stage1_rows) & (doc_weight > 0)
     report(f"featurizing {len(docs)} documents, {len(y)} paragraphs ({int(sample.sum())} for stage 1)")
 
     df = np.zeros(features.n_hashed, dtype=np.int64)
@@ -178,7 +229,10 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
             report(f"stage 1, fold {k + 1}/{config.folds} ({int(train.sum())} paragraphs)")
             fold_models.append(_logistic(x1[train], y1[train], w1[train], config.C, config.max_iter // 2))
     report(f"stage 1, all data ({len(y1)} paragraphs)")
-    coef, intercept = _logistic(x1, y1, w1, config.C, config.max_iter)
+    init = None
+    if multi_fold:
+        init = (np.mean([c for c, _ in fold_models], axis=0), np.mean([b for _, b in fold_models], axis=0))
+    coef, intercept = _logistic(x1, y1, w1, config.C, config.max_iter // 2 if init is not None else config.max_iter, init)
     del x1
     if not multi_fold:
         fold_models = [(coef, intercept)]
@@ -195,15 +249,18 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
 
     report("stage 2 (context)")
     pages = [(lo, hi) for doc, lo, hi in zip(docs, bounds[:-1], bounds[1:]) if doc.context]
-    context = np.vstack([context_features(oof[lo:hi], layout[lo:hi]) for lo, hi in pages])
+    if config.stage2_rows and sum(hi - lo for lo, hi in pages) > config.stage2_rows:
+        share = config.stage2_rows / sum(hi - lo for lo, hi in pages)
+        rng = np.random.default_rng(1)
+        pages = [page for page in pages if rng.random() < share]  # whole pages: neighbours stay intact
+    context = np.vstack([context_features(oof[lo:hi]) for lo, hi in pages])
     rows = np.concatenate([np.arange(lo, hi) for lo, hi in pages])
-    del oof
     c_mean, c_scale = context.mean(axis=0), context.std(axis=0)
     c_scale[c_scale < 1e-6] = 1.0
     context -= c_mean
     context /= c_scale
     weight = doc_weight[rows] * label_weights(y[rows], config.label_weight_power)
-    c_coef, c_intercept = _logistic(context, y[rows], weight, config.context_C, 300)
+    c_coef, c_intercept = offset_logistic(context, own_scores(oof[rows]), y[rows], weight, config.context_C)
     report("done")
 
     meta = dict(metadata or {})

@@ -14,6 +14,7 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import CleanerError
@@ -117,8 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if m is not None:
                     predicted = [p for _, items in added for p in predicted_labels(items, m)]
                     corrections[name] = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
-        model = type(model)(**{**{f: getattr(model, f) for f in model.__dataclass_fields__},
-                               "metadata": {**model.metadata, "heldout": reports.get("after", {}), "corrections_learned": corrections}})
+        model = replace(model, metadata={**model.metadata, "heldout": reports.get("after", {}), "corrections_learned": corrections})
         save_model(model, args.output)
         prefix = args.report or args.output.with_name(args.output.stem + ".report")
         written = write_reports(prefix, f"Retraining report for {args.output.name}", reports)

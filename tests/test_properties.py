@@ -12,10 +12,20 @@ from .conftest import PAGE
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 lines = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
 documents = st.lists(lines, max_size=30).map("\n".join)
-# realistic pages: shuffled/resampled hand-written lines with random blank lines in between
-page_lines = st.lists(st.sampled_from([text for _, text in PAGE]), min_size=1, max_size=25)
-pages = st.tuples(page_lines, st.lists(st.booleans(), min_size=25, max_size=25)).map(
-    lambda pair: "\n".join(line + ("\n" if blank else "") for line, blank in zip(pair[0], pair[1])))
+# realistic pages: the article's body paragraphs in order, with page furniture (any hand-written line of
+# PAGE, repeated or not) inserted anywhere, and blank lines or not between lines
+BODY = [text for label, text in PAGE if label.value == "news" and len(text) > 80]
+furniture = st.lists(st.tuples(st.integers(0, len(BODY)), st.sampled_from([text for _, text in PAGE])), max_size=15)
+
+
+def _page(inserts: list[tuple[int, str]], blanks: list[bool]) -> str:
+    lines = list(BODY)
+    for position, line in sorted(inserts, key=lambda item: -item[0]):
+        lines.insert(position, line)
+    return "\n".join(line + ("\n" if blank else "") for line, blank in zip(lines, blanks + [False] * len(lines)))
+
+
+pages = st.builds(_page, furniture, st.lists(st.booleans(), max_size=20))
 
 
 @SETTINGS

@@ -14,7 +14,9 @@ import html as html_lib
 import json
 import sys
 import time
+from dataclasses import replace
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +24,9 @@ import numpy as np
 from classifier.predict import predict_proba
 from classifier.labels import LABELS, Label
 from classifier.metrics import label_report, text_prf
-from classifier.model import DEFAULT_MODEL_PATH, Model, load_model
+from classifier.model import DEFAULT_MODEL_PATH, Model, load_model, save_model
 
-from .corpus import DEFAULT_CACHE, REPO, Doc, read_docs
+from .corpus import DEFAULT_CACHE, REPO, Doc, fine_known, read_docs, trusted
 
 REPORT_DIR = REPO / "training" / "reports"
 GOLD_TEXT_SOURCES = frozenset({"dragnet", "cleaneval", "wcxb", "l3s-gn1"})
@@ -40,41 +42,60 @@ def justext_keep(texts: list[str], lang: str) -> list[bool]:
     return [" ".join(t.split()) in kept for t in texts]
 
 
+def keep_report(gold: list[bool], predicted: list[bool]) -> dict[str, float]:
+    """Precision/recall/F1 of the keep decision (news or not) over every trusted paragraph."""
+    tp = sum(g and p for g, p in zip(gold, predicted))
+    precision, recall = tp / max(1, sum(predicted)), tp / max(1, sum(gold))
+    return {"precision": precision, "recall": recall, "f1": 2 * precision * recall / (precision + recall) if tp else 0.0,
+            "paragraphs": len(gold)}
+
+
 def predicted_labels(doc: Doc, model: Model) -> list[Label]:
     scores = predict_proba(doc.paragraphs(), model)
     return [LABELS[i] for i in scores.argmax(axis=1)]
 
 
+def test_docs(cache: Path) -> Iterator[Doc]:
+    for path in sorted(cache.glob("*.jsonl")):
+        yield from (doc for doc in read_docs(path) if doc.split == "test")
+
+
 def evaluate(model: Model, cache: Path, with_justext: bool = True) -> dict:
-    """All held-out measures for one model."""
+    """All held-out measures for one model on the cached corpus."""
+    return score_docs(test_docs(cache), model, with_justext)
+
+
+def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True) -> dict:
+    """Paragraph- and text-level measures of one model on documents (HTML docs before their text twins)."""
     buckets: dict[str, tuple[list[Label], list[Label]]] = defaultdict(lambda: ([], []))
+    keep_buckets: dict[str, tuple[list[bool], list[bool]]] = defaultdict(lambda: ([], []))
     text_scores: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     gold_texts: dict[str, str] = {}
     seconds = 0.0
-    for path in sorted(cache.glob("*.jsonl")):
-        for doc in read_docs(path):
-            if doc.split != "test":
-                continue
-            if doc.gold_text:
-                gold_texts[doc.doc_id] = doc.gold_text
-            started = time.perf_counter()
-            predicted = predicted_labels(doc, model)
-            seconds += time.perf_counter() - started
-            gold = doc.labels()
-            for key in (f"mode={doc.mode}", f"mode={doc.mode}/lang={doc.lang}", f"source={doc.source}/mode={doc.mode}", "all"):
-                buckets[key][0].extend(gold)
-                buckets[key][1].extend(predicted)
-            base = doc.doc_id.split("#")[0]
-            if doc.mode == "text" and doc.source in GOLD_TEXT_SOURCES and base in gold_texts:
-                texts = [row.text for row in doc.rows]
-                gold_text = gold_texts[base]
-                ours = "\n".join(t for t, p in zip(texts, predicted) if p is Label.NEWS)
-                text_scores["model"].append(text_prf(ours, gold_text))
-                text_scores["keep everything"].append(text_prf("\n".join(texts), gold_text))
-                if with_justext:
-                    keep = justext_keep(texts, doc.lang)
-                    text_scores["jusText"].append(text_prf("\n".join(t for t, k in zip(texts, keep) if k), gold_text))
-    reports = {key: label_report(g, p) for key, (g, p) in sorted(buckets.items())}
+    for doc in docs:
+        if doc.gold_text:
+            gold_texts[doc.doc_id] = doc.gold_text
+        started = time.perf_counter()
+        predicted = predicted_labels(doc, model)
+        seconds += time.perf_counter() - started
+        fine = [fine_known(doc, row) for row in doc.rows]
+        binary = [(g is Label.NEWS, p is Label.NEWS) for g, p, row in zip(doc.labels(), predicted, doc.rows) if trusted(doc, row)]
+        for key in (f"mode={doc.mode}", f"mode={doc.mode}/lang={doc.lang}", f"source={doc.source}/mode={doc.mode}", "all"):
+            buckets[key][0].extend(g for g, f in zip(doc.labels(), fine) if f)
+            buckets[key][1].extend(p for p, f in zip(predicted, fine) if f)
+            keep_buckets[key][0].extend(g for g, _ in binary)
+            keep_buckets[key][1].extend(p for _, p in binary)
+        base = doc.doc_id.split("#")[0]
+        if doc.mode == "text" and doc.source in GOLD_TEXT_SOURCES and base in gold_texts:
+            texts = [row.text for row in doc.rows]
+            gold_text = gold_texts[base]
+            ours = "\n".join(t for t, p in zip(texts, predicted) if p is Label.NEWS)
+            text_scores["model"].append(text_prf(ours, gold_text))
+            text_scores["keep everything"].append(text_prf("\n".join(texts), gold_text))
+            if with_justext:
+                keep = justext_keep(texts, doc.lang)
+                text_scores["jusText"].append(text_prf("\n".join(t for t, k in zip(texts, keep) if k), gold_text))
+    reports = {key: label_report(g, p) | {"keep_news": keep_report(*keep_buckets[key])} for key, (g, p) in sorted(buckets.items())}
     text_level = {name: dict(zip(("precision", "recall", "f1"), np.mean(values, axis=0).round(4).tolist())) | {"documents": len(values)}
                   for name, values in text_scores.items()}
     return {"paragraph": reports, "text_level": text_level, "predict_seconds": round(seconds, 2)}
@@ -132,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--out", type=Path, default=REPORT_DIR / "heldout")
     parser.add_argument("--no-justext", action="store_true")
+    parser.add_argument("--embed", action="store_true", help="store the headline metrics in the model's metadata")
     args = parser.parse_args(argv)
     result = evaluate(load_model(args.model), args.cache, not args.no_justext)
     base = evaluate(load_model(args.baseline), args.cache, False) if args.baseline else None
@@ -139,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps({"model": result, "baseline": base}, indent=1) + "\n", encoding="utf-8")
     args.out.with_suffix(".md").write_text(markdown(result, f"Held-out evaluation of {args.model.name}", base), encoding="utf-8")
+    if args.embed:
+        model = load_model(args.model)
+        save_model(replace(model, metadata={**model.metadata, "heldout": result["headline"] | {"text_level": result["text_level"]}}), args.model)
     print(json.dumps(result["headline"], indent=1))
     print(f"report: {args.out.with_suffix('.md')}", file=sys.stderr)
     return 0

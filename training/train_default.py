@@ -23,7 +23,7 @@ from classifier.labels import Label
 from classifier.model import DEFAULT_MODEL_PATH, save_model
 from classifier.train import TrainConfig, TrainDoc, fit
 
-from .corpus import DEFAULT_CACHE, Doc, read_docs
+from .corpus import DEFAULT_CACHE, Doc, read_docs, trusted
 
 SOURCE_WEIGHT = {
     "team": 1.0, "synthetic-de": 1.0, "trafilatura": 1.5, "l3s-gn1": 1.0, "dragnet": 0.7, "cleaneval": 0.7,
@@ -57,7 +57,8 @@ def to_train_doc(doc: Doc) -> TrainDoc:
         start = zlib.crc32(doc.doc_id.encode()) % (len(rows) - MAX_DOC_PARAGRAPHS)
         rows = rows[start:start + MAX_DOC_PARAGRAPHS]
     return TrainDoc(doc.doc_id, doc.site, tuple(r.paragraph() for r in rows), tuple(Label(r.label) for r in rows),
-                    SOURCE_WEIGHT.get(doc.source, 1.0), context=doc.source not in LINE_COLLECTIONS)
+                    SOURCE_WEIGHT.get(doc.source, 1.0), context=doc.source not in LINE_COLLECTIONS,
+                    row_weights=tuple(1.0 if trusted(doc, r) else 0.0 for r in rows))
 
 
 def load_split(cache: Path, split: str, sources: set[str] | None = None) -> Iterator[Doc]:

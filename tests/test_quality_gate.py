@@ -1,0 +1,28 @@
+"""The quality gate: the bundled model's held-out metrics must not drop below the pinned floors."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from training.corpus import corpora_dir
+from training.quality_gate import EPSILON, FLOORS, failures, gate_metrics
+
+CORPORA = corpora_dir()
+
+
+def test_floor_comparison_logic():
+    assert failures({"a": 0.80}, {"a": 0.80}) == []
+    assert failures({"a": 0.80 - EPSILON / 2}, {"a": 0.80}) == []
+    assert failures({"a": 0.70}, {"a": 0.80}) == [f"a: 0.7000 < floor 0.8000 - {EPSILON}"]
+    assert failures({}, {"a": 0.5})  # a metric that disappears fails too
+
+
+@pytest.mark.skipif(not (CORPORA / "L3S-GN1").exists(), reason="the corpora folder (CORPORA_DIR) is not available")
+def test_bundled_model_meets_pinned_floors():
+    from classifier.model import default_model
+
+    floors = json.loads(FLOORS.read_text())
+    assert {"text.macro_f1", "text.keep_news_f1", "html.macro_f1", "text.de.macro_f1"} <= set(floors)
+    problems = failures(gate_metrics(default_model(), CORPORA), floors)
+    assert not problems, problems

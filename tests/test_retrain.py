@@ -1,0 +1,113 @@
+"""The labelling round trip: pre-annotate → edit two labels → clean-article-train --add → the new model
+labels those paragraphs as edited; plus the evaluation CLI and malformed-data refusals."""
+
+import json
+
+import numpy as np
+
+from classifier.cli import main as clean_main
+from classifier.eval_cli import main as eval_main
+from classifier.labels import Label
+from classifier.model import load_model, save_model
+from classifier.pipeline import classify
+from classifier.train import TrainConfig, fit
+from classifier.train_cli import main as train_main
+
+from .conftest import PAGE, page_doc
+
+EDITS = {"Zur Story": Label.BOILERPLATE, "12 Kommentare": Label.AD}
+
+
+def write_labels(path, docs):
+    lines = []
+    for doc_id, rows in docs:
+        lines.append(f"# doc: {doc_id}")
+        lines += [f"{label.value}\t{text}" for label, text in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_round_trip(tmp_path, tiny_model, capsys):
+    baseline = tmp_path / "base.npz"
+    save_model(tiny_model, baseline)
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(text for _, text in PAGE) + "\n", encoding="utf-8")
+    # 1. pre-annotate
+    assert clean_main(["--model", str(baseline), "--format", "labels", str(page)]) == 0
+    annotated = capsys.readouterr().out
+    # 2. edit two labels in the editable file
+    edited_lines = []
+    for line in annotated.splitlines():
+        if "\t" in line and line.split("\t")[1] in EDITS:
+            line = f"{EDITS[line.split(chr(9))[1]].value}\t{line.split(chr(9))[1]}"
+        edited_lines.append(line)
+    corrections = tmp_path / "page.tsv"
+    corrections.write_text("\n".join(edited_lines) + "\n", encoding="utf-8")
+    # the user's other labelled pages (without the two edited lines)
+    others = [(f"site{i}/page", [(l, t) for l, t in PAGE if t not in EDITS]) for i in range(6)]
+    labelled = tmp_path / "labelled"
+    labelled.mkdir()
+    write_labels(labelled / "pages.tsv", others)
+    # 3. retrain with the corrections
+    new = tmp_path / "new.npz"
+    code = train_main([str(labelled), "--add", str(corrections), "-o", str(new), "--baseline", str(baseline), "--max-iter", "80"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "featurizing" in err and "stage 2" in err  # progress per stage
+    summary = json.loads(out)
+    assert summary["corrections_learned"]["after"] == 1.0 > summary["corrections_learned"]["before"]
+    # 4. the new model labels the edited paragraphs as edited
+    labels = {p.text: p.label for p in classify(page.read_text(), model=load_model(new))}
+    for text, label in EDITS.items():
+        assert labels[text] is label
+    report = (tmp_path / "new.report.md").read_text()
+    assert "Corrections (--add)" in report and "| before |" in report and "| after | 100.0% |" in report
+
+
+def test_malformed_training_data_is_refused_with_file_and_line(tmp_path, capsys):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("news\tfine\nadvert\tunknown label\n", encoding="utf-8")
+    assert train_main([str(bad), "-o", str(tmp_path / "m.npz")]) == 2
+    assert f"{bad}:2: unknown label 'advert'" in capsys.readouterr().err
+    bad.write_text("news\tok\nno tab here\n", encoding="utf-8")
+    assert train_main([str(bad), "-o", str(tmp_path / "m.npz")]) == 2
+    assert f"{bad}:2: expected 'label<TAB>text'" in capsys.readouterr().err
+    bad.write_text("news\t   \n", encoding="utf-8")
+    assert train_main([str(bad), "-o", str(tmp_path / "m.npz")]) == 2
+    assert f"{bad}:1: empty paragraph text" in capsys.readouterr().err
+    jsonl = tmp_path / "bad.jsonl"
+    jsonl.write_text('{"doc": "a", "text": "x", "label": "news"}\n{"text": 1\n', encoding="utf-8")
+    assert train_main([str(jsonl), "-o", str(tmp_path / "m.npz")]) == 2
+    assert f"{jsonl}:2: invalid JSON" in capsys.readouterr().err
+
+
+def test_few_examples_are_warned_about(tmp_path, capsys):
+    data = tmp_path / "few.tsv"
+    write_labels(data, [(f"s{i}/p", PAGE) for i in range(3)])
+    assert train_main([str(data), "-o", str(tmp_path / "m.npz"), "--baseline", str(tmp_path / "none.npz"), "--max-iter", "20"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: label 'ad' has only" in err
+
+
+def test_training_is_reproducible():
+    docs = [page_doc(f"p{i}") for i in range(3)]
+    a = fit(docs, TrainConfig(max_iter=30), progress=lambda m: None)
+    b = fit(docs, TrainConfig(max_iter=30), progress=lambda m: None)
+    assert np.array_equal(a.weights, b.weights) and np.array_equal(a.context_weights, b.context_weights)
+
+
+def test_eval_cli_reports_side_by_side(tmp_path, tiny_model, capsys):
+    model = tmp_path / "m.npz"
+    save_model(tiny_model, model)
+    data = tmp_path / "gold.tsv"
+    write_labels(data, [("d", PAGE)])
+    pages, gold = tmp_path / "pages", tmp_path / "gold"
+    pages.mkdir(), gold.mkdir()
+    (pages / "a.txt").write_text("\n".join(t for _, t in PAGE))
+    (gold / "a.txt").write_text("\n".join(t for l, t in PAGE if l is Label.NEWS))
+    out = tmp_path / "report"
+    assert eval_main([str(data), "--pages", str(pages), "--gold", str(gold), "--model", str(model), "--baseline", str(model), "--out", str(out)]) == 0
+    md = (tmp_path / "report.md").read_text()
+    result = json.loads((tmp_path / "report.json").read_text())
+    assert result["paragraph"]["m"]["macro_f1"] == 1.0 and result["text_level"]["m"]["f1"] == 1.0
+    assert "m (baseline)" in md and "Confusion matrix" in md
+    assert (tmp_path / "report.m.png").exists()

@@ -1,0 +1,119 @@
+"""Audit the weak labels: sample paragraphs per source and rule for hand review, then score agreement.
+
+    python -m training.audit sample /tmp/audit --per-rule 10     # review sheets (with text: keep outside git)
+    python -m training.audit score /tmp/audit/*.tsv               # → data/audit/verdicts.tsv + agreement table
+
+A review sheet line is ``id<TAB>weak label<TAB>rule<TAB>verdict<TAB>text<TAB>context``; reviewers fill in
+the verdict column with the correct label. Only ids, rules, labels and verdicts are stored in the repo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections import defaultdict
+from pathlib import Path
+
+from classifier.labels import parse_label
+
+from .corpus import DEFAULT_CACHE, REPO, WEAK, read_docs
+
+AUDIT_DIR = REPO / "data" / "audit"
+HTML_SOURCES = ("dragnet", "cleaneval", "wcxb", "trafilatura", "l3s")
+AGREEMENT_FLOOR = 0.95
+
+
+def rule_family(rule: str) -> str:
+    """snippet-without/cls-ad → cls-ad: the audit judges the rule that chose the label."""
+    return rule.split("/")[-1]
+
+
+def sample(out_dir: Path, per_rule: int, cache: Path = DEFAULT_CACHE, seed: int = 7, rules: set[str] | None = None) -> int:
+    candidates: dict[tuple[str, str], list[tuple[str, str, str, str]]] = defaultdict(list)
+    for name in HTML_SOURCES:
+        for doc in read_docs(cache / f"{name}.jsonl"):
+            if doc.mode != "html":
+                continue
+            for index, row in enumerate(doc.rows):
+                if row.label_source != WEAK or (rules is not None and rule_family(row.rule) not in rules):
+                    continue
+                before = doc.rows[index - 1].text[:80] if index else ""
+                after = doc.rows[index + 1].text[:80] if index + 1 < len(doc.rows) else ""
+                tokens = " ".join((row.structure or {}).get("tokens", [])[:8])
+                context = f"BEFORE: {before} | AFTER: {after} | DOM: {tokens}"
+                candidates[(doc.source, rule_family(row.rule))].append((f"{doc.doc_id}@{index}", row.label, row.rule, f"{row.text[:400]}\t{context}"))
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["# id\tweak_label\trule\tverdict\ttext\tcontext"]
+    for key in sorted(candidates):
+        items = candidates[key]
+        for item_id, label, rule, rest in rng.sample(items, min(per_rule, len(items))):
+            lines.append(f"{item_id}\t{label}\t{rule}\t\t{rest}".replace("\n", " "))
+    (out_dir / "sheet.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines) - 1
+
+
+def score(sheets: list[Path], name: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """Agreement per (source, rule); writes the verdicts (no text) to data/audit/verdicts_<name>.tsv."""
+    verdicts = []
+    for sheet in sheets:
+        for number, line in enumerate(sheet.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.startswith("#") or not line.strip():
+                continue
+            item_id, weak, rule, verdict = line.split("\t")[:4]
+            if not verdict.strip():
+                raise SystemExit(f"{sheet}:{number}: no verdict")
+            verdicts.append((item_id, weak, rule, parse_label(verdict).value))
+    AUDIT_DIR.mkdir(parents=True, exist_ok=True)
+    (AUDIT_DIR / f"verdicts_{name}.tsv").write_text(
+        "# id\tweak_label\trule\tverdict (hand review of weak labels; text stays in the corpora)\n"
+        + "".join(f"{a}\t{b}\t{c}\t{d}\n" for a, b, c, d in sorted(verdicts)), encoding="utf-8")
+    return agreement(AUDIT_DIR / f"verdicts_{name}.tsv")
+
+
+def agreement(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
+    table: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        item_id, weak, rule, verdict = line.split("\t")
+        key = (item_id.split(":")[0], rule_family(rule))
+        table[key][0] += weak == verdict
+        table[key][1] += 1
+    return {key: (a, n) for key, (a, n) in sorted(table.items())}
+
+
+def markdown(table: dict[tuple[str, str], tuple[int, int]]) -> str:
+    lines = ["| source | rule | reviewed | agree | agreement |", "|---|---|---|---|---|"]
+    for (source, rule), (agree, n) in table.items():
+        lines.append(f"| {source} | {rule} | {n} | {agree} | {agree / n:.0%} |")
+    total_agree = sum(a for a, _ in table.values())
+    total = sum(n for _, n in table.values())
+    lines.append(f"| all | all | {total} | {total_agree} | {total_agree / max(1, total):.0%} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("sample")
+    s.add_argument("out_dir", type=Path)
+    s.add_argument("--per-rule", type=int, default=10)
+    s.add_argument("--rules", nargs="*", help="only these rules")
+    c = sub.add_parser("score")
+    c.add_argument("name", help="round name, e.g. round2")
+    c.add_argument("sheets", nargs="+", type=Path)
+    r = sub.add_parser("report")
+    r.add_argument("name")
+    args = parser.parse_args(argv)
+    if args.command == "sample":
+        print(f"{sample(args.out_dir, args.per_rule, rules=set(args.rules) if args.rules else None)} items written to {args.out_dir / 'sheet.tsv'}")
+    elif args.command == "score":
+        print(markdown(score(args.sheets, args.name)))
+    else:
+        print(markdown(agreement(AUDIT_DIR / f"verdicts_{args.name}.tsv")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
