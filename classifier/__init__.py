@@ -22,12 +22,12 @@ from .model import Model, default_model, load_model
 from .paragraph import Paragraph, Structure
 from .segment import InputFormat
 
-from .pipeline import classify, clean
+from .pipeline import classify, classify_many, clean, clean_many
 from .version import __version__
 
 
 __all__ = [
     "BinaryInputError", "CleanerError", "DecodeError", "InputError", "InputTooLargeError", "LabelError",
     "LabelsFormatError", "ModelError", "LABELS", "Label", "Model", "default_model", "load_model", "Paragraph",
-    "Structure", "InputFormat", "classify", "clean", "__version__",
+    "Structure", "InputFormat", "classify", "classify_many", "clean", "clean_many", "__version__",
 ]

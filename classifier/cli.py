@@ -15,10 +15,11 @@ from typing import IO
 from .version import __version__
 from .decode import decode
 from .errors import CleanerError
+from .jsonl import json_objects
 from .labels import Label, parse_labels
 from .model import DEFAULT_MODEL_PATH, Model, cached_model
 from .output import OutputFormat, document_record, render
-from .predict import predict
+from .predict import predict, predict_pages
 from .segment import InputFormat, segment
 
 PROG = "clean-article"
@@ -166,33 +167,28 @@ def run_files(args: argparse.Namespace, model_path: str, keep: frozenset[Label])
 
 
 def _jsonl_records(stream: IO[str], source: str) -> Iterator[tuple[int, dict | None, str | None]]:
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, None, f"{source}:{number}: invalid JSON ({exc.msg})"
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text", record.get("html")), str):
-            yield number, None, f"{source}:{number}: expected an object with a 'text' or 'html' string"
-            continue
-        yield number, record, None
+    for number, record, error in json_objects(stream, source):
+        if error is None and not isinstance(record.get("text", record.get("html")), str):  # type: ignore[union-attr]
+            error = f"{source}:{number}: expected an object with a 'text' or 'html' string"
+        yield number, None if error else record, error
 
 
 def clean_records(records: list[dict], model_path: str, keep: frozenset[Label]) -> list[str]:
-    """Clean a batch of JSON Lines records; a failing record yields an error field instead of stopping."""
-    model = cached_model(model_path)
-    out = []
-    for record in records:
+    """Clean a batch of JSON Lines records in one featurization pass; a failing record yields an error
+    field instead of stopping the stream."""
+    pages: list[list] = []
+    errors: dict[int, str] = {}
+    for index, record in enumerate(records):
         is_html = "html" in record and isinstance(record["html"], str)
-        source = record["html"] if is_html else record["text"]
         try:
-            paragraphs = predict(segment(decode(source), InputFormat.HTML if is_html else InputFormat.AUTO), model)
-            out.append(json.dumps(document_record(paragraphs, keep, id=record.get("id")), ensure_ascii=False))
+            pages.append(segment(decode(record["html"] if is_html else record["text"]), InputFormat.HTML if is_html else InputFormat.AUTO))
         except CleanerError as exc:
-            out.append(json.dumps({"id": record.get("id"), "error": str(exc)}, ensure_ascii=False))
-    return out
+            errors[index] = str(exc)
+            pages.append([])
+    labelled = predict_pages(pages, cached_model(model_path))
+    return [json.dumps({"id": record.get("id"), "error": errors[index]} if index in errors else
+                       document_record(page, keep, id=record.get("id")), ensure_ascii=False)
+            for index, (record, page) in enumerate(zip(records, labelled))]
 
 
 def _batches(names: Sequence[str], keep: frozenset[Label], failures: list[str]) -> Iterator[list[dict]]:

@@ -12,12 +12,12 @@ JSON Lines with ``{"doc", "text", "label"}`` per paragraph are accepted too (``.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import LabelError, LabelsFormatError
+from .jsonl import json_objects
 from .labels import Label, parse_label
 from .paragraph import Paragraph
 
@@ -70,14 +70,11 @@ def _read_tsv(path: Path, lines: Iterable[str]) -> list[LabelledDoc]:
 
 def _read_jsonl(path: Path, lines: Iterable[str]) -> list[LabelledDoc]:
     docs: dict[str, list[tuple[Label, str]]] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise LabelsFormatError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
-        if not isinstance(item, dict) or "text" not in item or "label" not in item:
+    for number, item, error in json_objects(lines, str(path)):
+        if error is not None:
+            raise LabelsFormatError(error)
+        assert item is not None
+        if "text" not in item or "label" not in item:
             raise LabelsFormatError(f"{path}:{number}: expected an object with 'text' and 'label'")
         doc = str(item.get("doc") or path.stem)
         docs.setdefault(doc, []).append((_label(path, number, str(item["label"])), _text(path, number, str(item["text"]))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .labels import LABELS, Label
 
@@ -40,8 +40,7 @@ class Paragraph:
         """The most probable label; only classified paragraphs have one."""
         if not self.scores:
             raise ValueError("paragraph has not been classified")
-        best = max(range(len(LABELS)), key=self.scores.__getitem__)
-        return LABELS[best]
+        return LABELS[self.scores.index(max(self.scores))]
 
     @property
     def confidence(self) -> float:
@@ -55,4 +54,4 @@ class Paragraph:
 
     def labelled(self, scores: tuple[float, ...]) -> Paragraph:
         """A copy carrying the model's per-label probabilities (in :data:`LABELS` order)."""
-        return replace(self, scores=scores)
+        return Paragraph(self.text, self.start_line, self.end_line, self.structure, scores)  # faster than replace()

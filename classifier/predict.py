@@ -11,14 +11,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .featurize import hashed_counts, page_median_chars, tfidf
+from .featurize import Placement, hashed_counts, tfidf
 from .labels import LABELS
 from .model import Model
 from .paragraph import Paragraph
 
-CHUNK_PARAGRAPHS = 4096
+CHUNK_PARAGRAPHS = 4000
 CHUNK_CHARS = 2_000_000
-"""Paragraphs (and characters) featurized at once: bounds memory on huge pages, keeps numpy batches large."""
+"""Paragraphs (and characters) featurized at once: bounds memory on huge pages, keeps numpy batches large
+(and below 4,096 rows the feature counting sorts 32-bit keys)."""
 
 CONTEXT_OFFSETS = (-2, -1, 1, 2)
 """Neighbours whose first-stage probabilities the context stage reads."""
@@ -35,24 +36,22 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=1, keepdims=True)
 
 
-def paragraph_features(paragraphs: Sequence[Paragraph], model: Model, start: int = 0, total: int | None = None,
-                       median_chars: float | None = None) -> tuple:
-    """TF-IDF rows and scaled layout features of a run of paragraphs placed in its page."""
-    counts, dense = hashed_counts(paragraphs, model.config, start=start, total=total, median_chars=median_chars)
+def paragraph_features(paragraphs: Sequence[Paragraph], model: Model, placement: Placement | None = None) -> tuple:
+    """TF-IDF rows and scaled layout features of paragraphs placed in their pages."""
+    counts, dense = hashed_counts(paragraphs, model.config, placement)
     return tfidf(counts, model.idf, model.config), (dense - model.dense_mean) / model.dense_scale
 
 
-def first_stage(paragraphs: Sequence[Paragraph], model: Model) -> np.ndarray:
-    """Per-paragraph probabilities (n, labels), featurized in chunks."""
+def first_stage(paragraphs: Sequence[Paragraph], model: Model, placement: Placement | None = None) -> np.ndarray:
+    """Per-paragraph probabilities (n, labels), featurized in chunks of bounded size."""
     n_hashed = model.config.n_hashed
-    median = page_median_chars(paragraphs)
+    placement = placement or Placement.of_pages([paragraphs])
     probabilities = []
     for start, stop in _chunks(paragraphs, model.config.max_chars):
-        chunk = paragraphs[start:stop]
-        x, layout = paragraph_features(chunk, model, start, len(paragraphs), median)
+        x, layout = paragraph_features(paragraphs[start:stop], model, placement[start:stop])
         logits = x @ model.weights[:n_hashed] + layout @ model.weights[n_hashed:] + model.intercept
         probabilities.append(softmax(np.asarray(logits, dtype=np.float64)))
-    return np.concatenate(probabilities)
+    return np.concatenate(probabilities) if probabilities else np.zeros((0, len(LABELS)))
 
 
 def _chunks(paragraphs: Sequence[Paragraph], max_chars: int) -> list[tuple[int, int]]:
@@ -95,16 +94,31 @@ def context_features(probabilities: np.ndarray) -> np.ndarray:
     return np.hstack(columns).astype(np.float32)
 
 
+def predict_proba_pages(pages: Sequence[Sequence[Paragraph]], model: Model) -> list[np.ndarray]:
+    """Final per-label probabilities for several pages at once: one featurization pass over the batch
+    (numpy works best on big arrays), then the context stage page by page."""
+    flat = [paragraph for page in pages for paragraph in page]
+    probabilities = first_stage(flat, model, Placement.of_pages(pages))
+    out, start = [], 0
+    for page in pages:
+        own = probabilities[start:start + len(page)]
+        start += len(page)
+        context = (context_features(own) - model.context_mean) / model.context_scale
+        out.append(softmax(own_scores(own) + context @ model.context_weights + model.context_intercept))
+    return out
+
+
 def predict_proba(paragraphs: Sequence[Paragraph], model: Model) -> np.ndarray:
     """Final per-label probabilities (n, labels) in Label order."""
-    if not paragraphs:
-        return np.zeros((0, len(model.intercept)))
-    probabilities = first_stage(paragraphs, model)
-    context = (context_features(probabilities) - model.context_mean) / model.context_scale
-    return softmax(own_scores(probabilities) + context @ model.context_weights + model.context_intercept)
+    return predict_proba_pages([paragraphs], model)[0]
+
+
+def predict_pages(pages: Sequence[Sequence[Paragraph]], model: Model) -> list[list[Paragraph]]:
+    """Labelled copies of several pages' paragraphs (see :func:`predict_proba_pages`)."""
+    return [[p.labelled(tuple(row)) for p, row in zip(page, scores.tolist())]
+            for page, scores in zip(pages, predict_proba_pages(pages, model))]
 
 
 def predict(paragraphs: Sequence[Paragraph], model: Model) -> list[Paragraph]:
     """Labelled copies of the paragraphs."""
-    scores = predict_proba(paragraphs, model)
-    return [paragraph.labelled(tuple(row)) for paragraph, row in zip(paragraphs, scores.round(6).tolist())]
+    return predict_pages([paragraphs], model)[0]

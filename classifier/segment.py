@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from enum import Enum
 
 from .paragraph import Paragraph, Structure
@@ -20,9 +21,6 @@ WRAP_MIN_SHARE = 0.6
 
 MAX_CLASS_TOKENS = 24
 """How many class/id tokens of the nearest ancestors a block keeps as features."""
-
-ANCESTOR_DEPTH = 12
-"""How many ancestors contribute class/id tokens and landmark flags."""
 
 HTML_SNIFF_CHARS = 65536
 _HTML_START = re.compile(r"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|\?xml)", re.IGNORECASE | re.DOTALL)
@@ -99,7 +97,8 @@ def segment_text(text: str) -> list[Paragraph]:
         following = stripped[index + 1] if index + 1 < len(stripped) else ""
         if following and _is_wrapped(line, following, width):
             continue
-        paragraphs.append(Paragraph(_join_wrapped(parts), start_line=start + 1, end_line=index + 1))
+        text = " ".join(line.split()) if len(parts) == 1 else _join_wrapped(parts)
+        paragraphs.append(Paragraph(text, start + 1, index + 1))
         parts = []
     return paragraphs
 
@@ -143,10 +142,27 @@ class HtmlBlock:
 
 @dataclass(slots=True)
 class _Frame:
+    """An open element: its tag and what blocks inside it inherit (computed once per element)."""
+
     tag: str
-    tokens: tuple[str, ...]
+    classes: tuple[str, ...]
+    landmarks: frozenset[str]
     mark: str | None
     is_block: bool
+    blocks: tuple[str, ...]
+
+
+_ROOT = _Frame("", (), frozenset(), None, False, ())
+
+
+def _child_frame(parent: _Frame, tag: str, own_classes: tuple[str, ...], mark: str | None, is_block: bool) -> _Frame:
+    """Nearest ancestors' class tokens first (at most MAX_CLASS_TOKENS), landmark tags, block path."""
+    classes = parent.classes
+    if own_classes:
+        classes = (own_classes + tuple(c for c in parent.classes if c not in own_classes))[:MAX_CLASS_TOKENS]
+    landmarks = parent.landmarks | {tag} if tag in LANDMARKS else parent.landmarks
+    blocks = (parent.blocks + (tag,))[-3:] if is_block else parent.blocks
+    return _Frame(tag, classes, landmarks, mark or parent.mark, is_block, blocks)
 
 
 @dataclass(slots=True)
@@ -156,12 +172,11 @@ class _Buffer:
     marks: dict[str, int] = field(default_factory=dict)
 
 
-def _class_tokens(element: object, get: Callable[[str, str], str]) -> tuple[str, ...]:
-    raw = f"{get('class', '')} {get('id', '')}"
-    if not raw.strip():
-        return ()
-    words = {word.lower() for word in _CLASS_SPLIT.split(raw) if len(word) >= 3}
-    return tuple(sorted(words))
+@lru_cache(maxsize=65536)
+def _class_tokens(raw: str) -> tuple[str, ...]:
+    """Words of class and id attributes ("related-articles__item" → articles, item, related); cached:
+    pages repeat the same class strings many times."""
+    return tuple(sorted({word.lower() for word in _CLASS_SPLIT.split(raw) if len(word) >= 3}))
 
 
 def _is_hidden(get: Callable[[str, str], str]) -> bool:
@@ -178,23 +193,22 @@ def _parse_html(html: str) -> object:
     the fallback keeps every text line as a paragraph, so no text is lost (only structure).
     """
     import lxml.etree
-    import lxml.html
 
     html = _XML_DECL.sub("", html, count=1)
     if not html.strip():
         return None
-    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True, encoding="utf-8")
+    parser = lxml.etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True, encoding="utf-8")
     try:
-        root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
-        if not any("Excessive depth" in entry.message for entry in parser.error_log):
-            return root
-    except (lxml.etree.ParserError, ValueError):
-        pass
+        root = lxml.etree.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is not None and not any("Excessive depth" in entry.message for entry in parser.error_log):
+        return root
     return _fallback_tree(html)
 
 
 def _fallback_tree(html: str) -> object:
-    import lxml.html
+    import lxml.etree
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
@@ -203,7 +217,8 @@ def _fallback_tree(html: str) -> object:
     lines = [line for line in (" ".join(part.split()) for part in soup.get_text("\n").splitlines()) if line]
     if not lines:
         return None
-    return lxml.html.document_fromstring("<html><body>" + "".join(f"<p>{_escape(line)}</p>" for line in lines) + "</body></html>")
+    return lxml.etree.fromstring("<html><body>" + "".join(f"<p>{_escape(line)}</p>" for line in lines) + "</body></html>",
+                                 lxml.etree.HTMLParser())
 
 
 def _escape(text: str) -> str:
@@ -226,53 +241,48 @@ def _walk(root: object, mark_attribute: str | None) -> Iterator[HtmlBlock]:
     """Iterate the DOM without recursion (lxml's iterwalk), so 5,000-level nesting cannot overflow."""
     import lxml.etree
 
-    stack: list[_Frame] = []
+    stack: list[_Frame] = [_ROOT]
     buffer = _Buffer()
     link_depth = 0
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        tag = tag.lower()
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if event == "start":
             get = element.get
-            if not tag or tag in SKIP_TAGS or _is_hidden(get) or (tag == "input" and get("type") == "hidden"):
+            if not tag or tag in SKIP_TAGS or _is_hidden(get):
                 walker.skip_subtree()
-                if tag:
-                    # iterwalk still sends the end event of a skipped element; keep the stack balanced
-                    stack.append(_Frame(tag, (), None, False))
-                else:
-                    yield from _tail(element, stack, buffer, link_depth, mark_attribute)
+                # iterwalk still sends the end event of a skipped element; keep the stack balanced
+                stack.append(_Frame(tag, (), frozenset(), None, False, ()))
                 continue
             is_block = tag in BLOCK_TAGS or tag == "br"
-            if is_block:
-                yield from _flush(stack, buffer)
-            mark = get(mark_attribute) if mark_attribute else None
-            stack.append(_Frame(tag, _class_tokens(element, get), mark or (stack[-1].mark if stack else None), is_block))
+            if is_block and buffer.pieces:
+                block = _flush(stack[-1], buffer)
+                if block is not None:
+                    yield block
+            raw = get("class")
+            raw_id = get("id")
+            own = _class_tokens(f"{raw or ''} {raw_id or ''}") if raw or raw_id else ()
+            stack.append(_child_frame(stack[-1], tag, own, get(mark_attribute) if mark_attribute else None, is_block))
             if tag == "a":
                 link_depth += 1
             if element.text:
                 _add(buffer, element.text, link_depth > 0, stack[-1].mark)
         else:
-            frame = stack.pop() if stack else None
+            frame = stack.pop() if len(stack) > 1 else None
             if frame is None:
                 continue
             if frame.tag == "a":
                 link_depth = max(0, link_depth - 1)
-            if frame.is_block:
-                stack.append(frame)
-                yield from _flush(stack, buffer)
-                stack.pop()
+            if frame.is_block and buffer.pieces:
+                block = _flush(frame, buffer)
+                if block is not None:
+                    yield block
             if element.tail:
-                _add(buffer, element.tail, link_depth > 0, stack[-1].mark if stack else None)
-    yield from _flush(stack, buffer)
-
-
-def _tail(element: object, stack: list[_Frame], buffer: _Buffer, link_depth: int, mark_attribute: str | None) -> Iterator[HtmlBlock]:
-    """Comments and processing instructions have no tag but may carry a tail of real text."""
-    tail = getattr(element, "tail", None)
-    if tail:
-        _add(buffer, tail, link_depth > 0, stack[-1].mark if stack else None)
-    return iter(())
+                _add(buffer, element.tail, link_depth > 0, stack[-1].mark)
+    if buffer.pieces:
+        block = _flush(stack[-1], buffer)
+        if block is not None:
+            yield block
 
 
 def _add(buffer: _Buffer, text: str, in_link: bool, mark: str | None) -> None:
@@ -284,34 +294,27 @@ def _add(buffer: _Buffer, text: str, in_link: bool, mark: str | None) -> None:
         buffer.marks[mark] = buffer.marks.get(mark, 0) + stripped
 
 
-def _flush(stack: list[_Frame], buffer: _Buffer) -> Iterator[HtmlBlock]:
-    """Emit the text gathered since the last block boundary as one block, with its context."""
-    if not buffer.pieces:
-        return
+def _flush(frame: _Frame, buffer: _Buffer) -> HtmlBlock | None:
+    """The text gathered since the last block boundary as one block (None if it is only whitespace)."""
     text = _normalize_space("".join(buffer.pieces))
+    block = None
     if text:
-        yield HtmlBlock(
-            Paragraph(text, structure=_structure(stack, len(text), buffer.link_chars)),
+        block = HtmlBlock(
+            Paragraph(text, structure=_structure(frame, len(text), buffer.link_chars)),
             tuple(piece for piece in (_normalize_space(p) for p in buffer.pieces) if piece),
             max(buffer.marks, key=buffer.marks.__getitem__) if buffer.marks else None,
         )
     buffer.pieces.clear()
     buffer.link_chars = 0
     buffer.marks.clear()
+    return block
 
 
-def _structure(stack: list[_Frame], n_chars: int, link_chars: int) -> Structure:
-    """Summarize the ancestors of a block into hashed-feature tokens."""
-    blocks = [frame.tag for frame in stack if frame.is_block]
-    tag = blocks[-1] if blocks else "body"
-    near = stack[-ANCESTOR_DEPTH:]
-    tokens: list[str] = [f"tag:{tag}", f"path:{'>'.join(blocks[-3:])}"]
-    tokens.extend(sorted({f"in:{frame.tag}" for frame in near if frame.tag in LANDMARKS}))
-    classes: list[str] = []
-    for frame in reversed(near):
-        classes.extend(token for token in frame.tokens if token not in classes)
-        if len(classes) >= MAX_CLASS_TOKENS:
-            break
-    tokens.extend(f"cls:{token}" for token in classes[:MAX_CLASS_TOKENS])
+def _structure(frame: _Frame, n_chars: int, link_chars: int) -> Structure:
+    """The block's signals as hashed-feature tokens: block tag, block path, landmarks, class words."""
+    tag = frame.blocks[-1] if frame.blocks else "body"
+    tokens = [f"tag:{tag}", f"path:{'>'.join(frame.blocks)}"]
+    tokens.extend(sorted(f"in:{landmark}" for landmark in frame.landmarks))
+    tokens.extend(f"cls:{token}" for token in frame.classes)
     heading = int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() else 0
     return Structure(tag=tag, tokens=tuple(tokens), link_density=min(1.0, link_chars / max(1, n_chars)), heading=heading)

@@ -52,13 +52,12 @@ class TrainConfig:
     max_iter: int = 100
     context_C: float = 0.3
     folds: int = 2
-    label_weight_power: float = 0.5
+    label_weight_power: float = 0.35
     """Rare labels get weight (n_most_common / n_label) ** power: balance without drowning precision."""
     stage1_rows: int = 130_000
+    """At most this many paragraphs (a seeded sample, common labels thinned first) train stage 1."""
     stage2_rows: int = 500_000
     """Paragraphs (in whole pages, seeded sample) that train the small context stage."""
-    """At most this many paragraphs (a seeded sample, common labels thinned first) train stage 1;
-    stage 2 still sees every paragraph of every document."""
     features: FeatureConfig = field(default_factory=FeatureConfig)
 
     def to_json(self) -> dict:
@@ -227,7 +226,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
         for k in range(config.folds):
             train = fold[sample] != k
             report(f"stage 1, fold {k + 1}/{config.folds} ({int(train.sum())} paragraphs)")
-            fold_models.append(_logistic(x1[train], y1[train], w1[train], config.C, config.max_iter // 2))
+            fold_models.append(_logistic(x1[train], y1[train], w1[train], config.C, config.max_iter * 7 // 10))
     report(f"stage 1, all data ({len(y1)} paragraphs)")
     init = None
     if multi_fold:

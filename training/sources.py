@@ -40,8 +40,12 @@ from classifier.labelsfile import read_labelled_file
 Labelled = tuple[Label, str, str]
 
 
-def _read_gz(path: Path) -> str:
-    return decode(gzip.open(path).read())
+def _read_gz(path: Path) -> str | None:
+    """A gzipped page as text; None for the few pages that are not text (skipped by the builders)."""
+    try:
+        return decode(gzip.open(path).read())
+    except InputError:
+        return None
 
 
 def _gold_or_weak(blocks: list[HtmlBlock], matchers: list[tuple[GoldMatcher, Label]]) -> list[Labelled]:
@@ -129,9 +133,8 @@ def build_dragnet(root: Path) -> Iterator[Doc]:
         gold_path = base / "Corrected" / f"{page_id}.html.corrected.txt"
         if not gold_path.exists():
             continue
-        try:
-            html = _read_gz(path)
-        except InputError:
+        html = _read_gz(path)
+        if html is None:
             continue
         gold = gold_path.read_bytes().decode("utf-8", errors="replace")
         article, comments = (_DRAGNET_COMMENTS.split(gold, maxsplit=1) + [""])[:2]
@@ -155,9 +158,8 @@ def build_cleaneval(root: Path) -> Iterator[Doc]:
             html_path = base / "input" / f"{gold_path.stem}.html.gz"
             if not html_path.exists():
                 continue
-            try:
-                html = _read_gz(html_path)
-            except InputError:
+            html = _read_gz(html_path)
+            if html is None:
                 continue
             gold_raw = gold_path.read_bytes().decode("utf-8", errors="replace")
             lines = gold_raw.splitlines()
@@ -184,9 +186,8 @@ def build_wcxb(root: Path) -> Iterator[Doc]:
         gold = truth.get("main_content") or ""
         if not gold.strip():
             continue
-        try:
-            html = _read_gz(html_path)
-        except InputError:
+        html = _read_gz(html_path)
+        if html is None:
             continue
         blocks = html_blocks(html)
         doc = html_doc(f"wcxb:{gold_path.stem}", site_of_url(meta.get("url", gold_path.stem)), guess_language(gold), "wcxb",
@@ -200,7 +201,10 @@ def build_wcxb(root: Path) -> Iterator[Doc]:
 def trafilatura_page(root: Path, page_id: str) -> tuple[dict, str]:
     base = root / "trafilatura-eval"
     meta = json.loads((base / "evaldata.json").read_text(encoding="utf-8"))[page_id]
-    return meta, _read_gz(base / "pages" / f"{page_id}.html.gz")
+    html = _read_gz(base / "pages" / f"{page_id}.html.gz")
+    if html is None:
+        raise InputError(f"{page_id}: not a text page")
+    return meta, html
 
 
 def trafilatura_labels(blocks: list[HtmlBlock], meta: dict, html: str) -> list[Labelled]:
@@ -236,9 +240,8 @@ def build_trafilatura(root: Path, manual_dir: Path | None = None, split: str | N
         meta = evaldata[page_id]
         if not path.exists() or (split is not None and split_of(trafilatura_site(meta, page_id)) != split):
             continue
-        try:
-            html = _read_gz(path)
-        except InputError:
+        html = _read_gz(path)
+        if html is None:
             continue
         blocks = html_blocks(html)
         labelled = trafilatura_labels(blocks, meta, html)

@@ -23,14 +23,15 @@ from classifier.labels import Label
 from classifier.model import DEFAULT_MODEL_PATH, save_model
 from classifier.train import TrainConfig, TrainDoc, fit
 
-from .corpus import DEFAULT_CACHE, Doc, read_docs, trusted
+from .corpus import DEFAULT_CACHE, MANUAL, Doc, Row, fine_known, read_docs, trusted
 
 SOURCE_WEIGHT = {
-    "team": 1.0, "synthetic-de": 1.0, "trafilatura": 1.5, "l3s-gn1": 1.0, "dragnet": 0.7, "cleaneval": 0.7,
-    "wcxb": 0.7, "germeval21": 0.5, "10kgnad": 0.5, "turku": 0.7, "webis-native-ads": 0.5,
+    "team": 1.0, "synthetic-de": 1.5, "trafilatura": 2.0, "l3s-gn1": 1.0, "dragnet": 0.7, "cleaneval": 0.7,
+    "wcxb": 0.7, "germeval21": 0.5, "10kgnad": 1.0, "turku": 0.7, "webis-native-ads": 0.5,
 }
 """Relative weight of each source's paragraphs: real pages and German data count most."""
 
+TEAM_DATA = frozenset({"team", "synthetic-de"})
 LINE_COLLECTIONS = frozenset({"team", "webis-native-ads"})
 """Sources whose documents are groups of lines, not page layouts: they do not train the context stage."""
 
@@ -51,6 +52,17 @@ def selected(doc: Doc) -> bool:
     return doc.doc_id.endswith("#" + chosen) or random.Random(doc.doc_id).random() < 0.5 * ENGLISH_TWINS / 2
 
 
+COARSE_ROW_WEIGHT = 0.25
+"""Weight of blocks a gold-text source only calls "not article" (fine label unknown): enough to teach
+not-news, too little to teach that every promo or credit on those pages is boilerplate."""
+
+
+def row_weight(doc: Doc, row: Row) -> float:
+    if not trusted(doc, row):
+        return 0.0
+    return 1.0 if fine_known(doc, row) else COARSE_ROW_WEIGHT
+
+
 def to_train_doc(doc: Doc) -> TrainDoc:
     rows = doc.rows
     if len(rows) > MAX_DOC_PARAGRAPHS:
@@ -58,7 +70,7 @@ def to_train_doc(doc: Doc) -> TrainDoc:
         rows = rows[start:start + MAX_DOC_PARAGRAPHS]
     return TrainDoc(doc.doc_id, doc.site, tuple(r.paragraph() for r in rows), tuple(Label(r.label) for r in rows),
                     SOURCE_WEIGHT.get(doc.source, 1.0), context=doc.source not in LINE_COLLECTIONS,
-                    row_weights=tuple(1.0 if trusted(doc, r) else 0.0 for r in rows))
+                    row_weights=tuple(row_weight(doc, r) for r in rows))
 
 
 def load_split(cache: Path, split: str, sources: set[str] | None = None) -> Iterator[Doc]:
@@ -73,11 +85,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DEFAULT_MODEL_PATH)
     parser.add_argument("--sources", nargs="*", help="only these sources (default: all)")
     parser.add_argument("--sample", type=float, default=1.0, help="share of training documents to use (seeded)")
+    parser.add_argument("--without-team-data", action="store_true",
+                        help="the 'before' model: no team-written lines, synthetic pages or hand-labelled pages")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     digest = hashlib.sha256()
     train_docs, sources = [], set()
     for doc in load_split(args.cache, "train", set(args.sources) if args.sources else None):
+        if args.without_team_data and (doc.source in TEAM_DATA or any(row.label_source == MANUAL for row in doc.rows)):
+            continue
         if selected(doc) and (args.sample >= 1.0 or random.Random(doc.doc_id).random() < args.sample):
             train_docs.append(to_train_doc(doc))
             sources.add(doc.source)
