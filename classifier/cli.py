@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -199,7 +200,7 @@ def _batches(names: Sequence[str], keep: frozenset[Label], failures: list[str]) 
         except OSError as exc:
             failures.append(f"{name}: {exc.strerror or exc}")
             continue
-        with stream if name != "-" else _nullcontext(stream):
+        with stream if name != "-" else contextlib.nullcontext(stream):
             for _, record, error in _jsonl_records(stream, name):
                 if error:
                     failures.append(error)
@@ -210,17 +211,6 @@ def _batches(names: Sequence[str], keep: frozenset[Label], failures: list[str]) 
                     batch = []
     if batch:
         yield batch
-
-
-class _nullcontext:
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-    def __enter__(self) -> object:
-        return self.value
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def run_jsonl(args: argparse.Namespace, model_path: str, keep: frozenset[Label]) -> int:

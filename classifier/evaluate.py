@@ -64,6 +64,13 @@ def _mean_prf(scores: list[tuple[float, float, float]], n: int) -> dict:
     return {"precision": p, "recall": r, "f1": f, "documents": n}
 
 
+def paragraphs_as_html(texts: Sequence[str]) -> str:
+    """Text paragraphs as a minimal HTML page (one ``<p>`` each): how HTML-only tools get text input."""
+    from html import escape
+
+    return "<html><body>" + "".join(f"<p>{escape(text)}</p>" for text in texts if text.strip()) + "</body></html>"
+
+
 def justext_pages(pages: Sequence[GoldPage]) -> dict | None:
     """jusText's text-level scores on the same pages, or None when jusText is not installed."""
     try:
@@ -77,9 +84,7 @@ def justext_pages(pages: Sequence[GoldPage]) -> dict | None:
     for page in pages:
         text = decode(page.source)
         if not looks_like_html(text):
-            from html import escape
-
-            text = "<html><body>" + "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip()) + "</body></html>"
+            text = paragraphs_as_html(text.splitlines())
         stoplist = justext.get_stoplist("German") | justext.get_stoplist("English")
         kept = [p.text for p in justext.justext(text.encode("utf-8"), stoplist, encoding="utf-8") if not p.is_boilerplate]
         scores.append(text_prf("\n".join(kept), page.gold))

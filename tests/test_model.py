@@ -83,3 +83,12 @@ def test_bundled_model_loads_and_is_small():
     assert DEFAULT_MODEL_PATH.stat().st_size <= 20 * 2**20
     assert model is default_model()  # loaded once
     assert "heldout" in model.metadata and "training" in model.metadata
+
+
+def test_prediction_needs_no_scikit_learn():
+    """Prediction is numpy/scipy arithmetic on the file's arrays: identical under any scikit-learn version."""
+    import subprocess
+    import sys
+
+    code = "import sys, classifier; classifier.clean('Der Stadtrat tagt.'); print('sklearn' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

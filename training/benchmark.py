@@ -26,6 +26,7 @@ from pathlib import Path  # noqa: E402
 
 from classifier import clean  # noqa: E402
 from classifier.decode import decode  # noqa: E402
+from classifier.evaluate import paragraphs_as_html  # noqa: E402
 from classifier.model import DEFAULT_MODEL_PATH, load_model  # noqa: E402
 
 from .corpus import DEFAULT_CACHE, REPO, corpora_dir, read_docs, split_of  # noqa: E402
@@ -89,12 +90,6 @@ def _justext(source: object) -> object:
     return justext.justext(data, justext.get_stoplist("German"))
 
 
-def _text_as_html(text: str) -> str:
-    from html import escape
-
-    return "<html><body>" + "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip()) + "</body></html>"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=300)
@@ -118,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, function in (("trafilatura", _trafilatura), ("jusText", _justext)):
             try:
                 results[f"{name} html"] = measure(function, html_pages)
-                results[f"{name} text (as <p>)"] = measure(lambda t, f=function: f(_text_as_html(t)), text_pages)
+                results[f"{name} text (as <p>)"] = measure(lambda t, f=function: f(paragraphs_as_html(t.splitlines())), text_pages)
             except ImportError:
                 results[name] = {"skipped": "not installed (pip install '.[bench]')"}
     cli = [sys.executable, "-m", "classifier.cli_entry", str(REPO / "seeds" / "001_a39d696d3259fc17.txt")]

@@ -198,8 +198,8 @@ _COMMENT_TEXT = re.compile(r"^\s*(\d+\s+(comments?|kommentare?)|(leave|post|writ
 
 COMMENT_CLASSES = frozenset({"comment", "comments", "disqus", "respond", "reply", "replies", "kommentar", "kommentare"})
 TEASER_CLASSES = frozenset({"related", "recommended", "recommendations", "outbrain", "taboola", "readmore", "mostread", "recirculation"})
-DROPPED_RULES = frozenset({"cls-caption", "cls-ad", "in-figcaption", "text-credit", "teacher-trafilatura"})
-"""Rules the audit's first round found far below 95 % agreement (see data/README.md); no longer applied."""
+# The audit's first round dropped cls-caption, cls-ad, in-figcaption, text-credit (© lines) and a
+# trafilatura-extraction teacher: all far below 95 % agreement (data/README.md).
 
 
 def weak_label(paragraph: Paragraph, allowed: frozenset[str] | None = None) -> tuple[Label, str]:

@@ -10,7 +10,6 @@ with full gold text), next to "keep everything" and jusText run on the same text
 from __future__ import annotations
 
 import argparse
-import html as html_lib
 import json
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from classifier.evaluate import paragraphs_as_html
 from classifier.predict import predict_proba
 from classifier.labels import LABELS, Label
 from classifier.metrics import label_report, text_prf
@@ -37,7 +37,7 @@ def justext_keep(texts: list[str], lang: str) -> list[bool]:
     import justext
 
     stoplist = justext.get_stoplist("German" if lang == "de" else "English")
-    page = "<html><body>" + "".join(f"<p>{html_lib.escape(t)}</p>" for t in texts) + "</body></html>"
+    page = paragraphs_as_html(texts)
     kept = {" ".join(p.text.split()) for p in justext.justext(page.encode("utf-8"), stoplist, encoding="utf-8") if not p.is_boilerplate}
     return [" ".join(t.split()) in kept for t in texts]
 

@@ -11,7 +11,6 @@ import hashlib
 from pathlib import Path
 
 from classifier.labelsfile import read_labelled_file
-from classifier.labelsfile import format_labels  # noqa: F401  (re-exported for the pre-annotation export)
 
 from .corpus import REPO, corpora_dir
 
