@@ -18,7 +18,7 @@ from .decode import decode
 from .errors import CleanerError
 from .jsonl import json_objects
 from .labels import Label, parse_labels
-from .model import DEFAULT_MODEL_PATH, Model, cached_model
+from .model import DEFAULT_MODEL_PATH, cached_model
 from .output import OutputFormat, document_record, render
 from .predict import predict, predict_pages
 from .segment import InputFormat, segment

@@ -22,8 +22,12 @@ def doc_paragraphs(items: Sequence[tuple[Label, str]]) -> list[Paragraph]:
 
 
 def predicted_labels(items: Sequence[tuple[Label, str]], model: Model) -> list[Label]:
-    scores = predict_proba(doc_paragraphs(items), model)
-    return [LABELS[i] for i in scores.argmax(axis=1)]
+    return labels_of(doc_paragraphs(items), model)
+
+
+def labels_of(paragraphs: Sequence[Paragraph], model: Model) -> list[Label]:
+    """The most probable label of each paragraph."""
+    return [LABELS[i] for i in predict_proba(paragraphs, model).argmax(axis=1)]
 
 
 def evaluate_labelled(docs: Sequence[LabelledDoc], model: Model) -> dict:

@@ -1,7 +1,6 @@
 """The quality gate: the bundled model's held-out metrics must not drop below the pinned floors."""
 
 import json
-from pathlib import Path
 
 import pytest
 

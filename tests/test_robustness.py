@@ -1,11 +1,9 @@
 """Bad input never crashes and never loses data: pipes, interrupts, huge and malformed inputs, fuzzing."""
 
-import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

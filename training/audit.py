@@ -20,7 +20,6 @@ from .corpus import DEFAULT_CACHE, REPO, WEAK, read_docs
 
 AUDIT_DIR = REPO / "data" / "audit"
 HTML_SOURCES = ("dragnet", "cleaneval", "wcxb", "trafilatura", "l3s")
-AGREEMENT_FLOOR = 0.95
 
 
 def rule_family(rule: str) -> str:

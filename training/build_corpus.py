@@ -15,7 +15,7 @@ from pathlib import Path
 
 from joblib import Parallel, delayed
 
-from .corpus import DEFAULT_CACHE, REPO, Doc, corpora_dir, read_docs, write_docs
+from .corpus import DEFAULT_CACHE, REPO, corpora_dir, write_docs
 from .manual import MANUAL_DIR
 from .sources import BUILDERS, build_synthetic, build_team, gnad_articles
 
@@ -38,14 +38,6 @@ def build(corpora: Path, cache: Path, jobs: int = 2, only: list[str] | None = No
         write_docs(team, cache / "team.jsonl")
         count = write_docs(build_synthetic(team, gnad_articles(corpora)), cache / "synthetic.jsonl")
         print(f"built team: {len(team)} docs; synthetic: {count} pages", file=sys.stderr)
-
-
-def load_corpus(cache: Path = DEFAULT_CACHE) -> list[Doc]:
-    """All cached documents, in a stable order."""
-    docs: list[Doc] = []
-    for path in sorted(cache.glob("*.jsonl")):
-        docs.extend(read_docs(path))
-    return docs
 
 
 def main(argv: list[str] | None = None) -> int:

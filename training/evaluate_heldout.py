@@ -20,8 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier.evaluate import paragraphs_as_html
-from classifier.predict import predict_proba
+from classifier.evaluate import labels_of, paragraphs_as_html
 from classifier.labels import LABELS, Label
 from classifier.metrics import label_report, text_prf
 from classifier.model import DEFAULT_MODEL_PATH, Model, load_model, save_model
@@ -50,11 +49,6 @@ def keep_report(gold: list[bool], predicted: list[bool]) -> dict[str, float]:
             "paragraphs": len(gold)}
 
 
-def predicted_labels(doc: Doc, model: Model) -> list[Label]:
-    scores = predict_proba(doc.paragraphs(), model)
-    return [LABELS[i] for i in scores.argmax(axis=1)]
-
-
 def test_docs(cache: Path) -> Iterator[Doc]:
     for path in sorted(cache.glob("*.jsonl")):
         yield from (doc for doc in read_docs(path) if doc.split == "test")
@@ -76,7 +70,7 @@ def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True) -> 
         if doc.gold_text:
             gold_texts[doc.doc_id] = doc.gold_text
         started = time.perf_counter()
-        predicted = predicted_labels(doc, model)
+        predicted = labels_of(doc.paragraphs(), model)
         seconds += time.perf_counter() - started
         fine = [fine_known(doc, row) for row in doc.rows]
         binary = [(g is Label.NEWS, p is Label.NEWS) for g, p, row in zip(doc.labels(), predicted, doc.rows) if trusted(doc, row)]

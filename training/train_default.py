@@ -23,7 +23,7 @@ from classifier.labels import Label
 from classifier.model import DEFAULT_MODEL_PATH, save_model
 from classifier.train import TrainConfig, TrainDoc, fit
 
-from .corpus import DEFAULT_CACHE, MANUAL, Doc, Row, fine_known, read_docs, trusted
+from .corpus import DEFAULT_CACHE, MANUAL, Doc, Row, fine_known, read_docs, styles_for, trusted
 
 SOURCE_WEIGHT = {
     "team": 1.0, "synthetic-de": 1.5, "trafilatura": 2.0, "l3s-gn1": 1.0, "dragnet": 0.7, "cleaneval": 0.7,
@@ -38,18 +38,17 @@ LINE_COLLECTIONS = frozenset({"team", "webis-native-ads"})
 MAX_DOC_PARAGRAPHS = 400
 """Very long pages are cut to a window of this many paragraphs (keeps training time and memory bounded)."""
 
-ENGLISH_TWINS = 1
-"""The large English sources contribute their HTML doc and one text twin; German sources both twins."""
+SECOND_TWIN_SHARE = 0.25
+"""Non-German pages keep their HTML doc and first text twin, the other twin with this probability
+(seeded); German pages keep both twins. Keeps the large English sources from dominating."""
 
 
 def selected(doc: Doc) -> bool:
     """Which documents train the default model (deterministic)."""
     if "#" not in doc.doc_id or doc.lang == "de":
         return True
-    base = doc.doc_id.split("#")[0]
-    twins = [s for s in ("lines", "blank", "wrapped", "nodes", "mixed")]
-    chosen = twins[zlib.crc32(base.encode()) % len(twins)]
-    return doc.doc_id.endswith("#" + chosen) or random.Random(doc.doc_id).random() < 0.5 * ENGLISH_TWINS / 2
+    first = styles_for(doc.doc_id.split("#")[0], 1)[0]
+    return doc.doc_id.endswith("#" + first) or random.Random(doc.doc_id).random() < SECOND_TWIN_SHARE
 
 
 COARSE_ROW_WEIGHT = 0.25

@@ -49,5 +49,8 @@ class CleanArticlePipeline:
             adapter[self.output_field] = clean(source, self.keep, model=self.model)
         except CleanerError as exc:
             adapter[self.output_field] = ""
-            adapter["clean_error"] = str(exc)
+            try:
+                adapter["clean_error"] = str(exc)
+            except KeyError:  # a scrapy.Item without that field: the empty output says enough
+                pass
         return item

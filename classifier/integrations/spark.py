@@ -20,9 +20,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from pyspark.sql import DataFrame
 
-OUTPUT_COLUMNS = ("clean_text", "labels", "clean_error")
-
-
 def _clean_batches(batches: Iterator[pd.DataFrame], input_col: str, keep: frozenset[str], input_format: str,
                    model_path: str) -> Iterator[pd.DataFrame]:
     from .. import cleaner
