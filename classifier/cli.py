@@ -81,7 +81,7 @@ def _read(name: str) -> bytes:
 def clean_one(name: str, model_path: str, input_format: str, output_format: str, keep: frozenset[Label]) -> tuple[str, str | None, str | None]:
     """Clean one input; returns (name, output, error) so failures never stop a batch (also in workers)."""
     try:
-        paragraphs = predict(segment(decode(_read(name)), InputFormat(input_format)), cached_model(model_path))
+        paragraphs = predict(segment(decode(_read(name)), InputFormat(input_format)), cached_model(model_path), keep)
         return name, render(paragraphs, OutputFormat(output_format), keep, name), None
     except CleanerError as exc:
         return name, None, f"{name}: {exc}"
@@ -186,7 +186,7 @@ def clean_records(records: list[dict], model_path: str, keep: frozenset[Label]) 
         except CleanerError as exc:
             errors[index] = str(exc)
             pages.append([])
-    labelled = predict_pages(pages, cached_model(model_path))
+    labelled = predict_pages(pages, cached_model(model_path), keep)
     return [json.dumps({"id": record.get("id"), "error": errors[index]} if index in errors else
                        document_record(page, keep, id=record.get("id")), ensure_ascii=False)
             for index, (record, page) in enumerate(zip(records, labelled))]

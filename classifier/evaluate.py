@@ -26,8 +26,8 @@ def predicted_labels(items: Sequence[tuple[Label, str]], model: Model) -> list[L
 
 
 def labels_of(paragraphs: Sequence[Paragraph], model: Model) -> list[Label]:
-    """The most probable label of each paragraph."""
-    return [LABELS[i] for i in predict_proba(paragraphs, model).argmax(axis=1)]
+    """Each paragraph's label as the cleaner sees it (settled for the default keep set)."""
+    return [LABELS[i] for i in predict_proba(paragraphs, model, cleaner.DEFAULT_KEEP).argmax(axis=1)]
 
 
 def evaluate_labelled(docs: Sequence[LabelledDoc], model: Model) -> dict:
@@ -56,7 +56,7 @@ def evaluate_pages(pages: Sequence[GoldPage], model: Model) -> dict:
 
     scores = []
     for page in pages:
-        cleaned = cleaner.join(cleaner.kept(predict(segment(decode(page.source)), model)))
+        cleaned = cleaner.join(cleaner.kept(predict(segment(decode(page.source)), model, cleaner.DEFAULT_KEEP)))
         scores.append(text_prf(cleaned, page.gold))
     return _mean_prf(scores, len(pages))
 

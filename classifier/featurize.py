@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any, Sequence
 
 import numpy as np
@@ -81,6 +82,10 @@ def _char_tables() -> tuple[np.ndarray, ...]:
 
 
 _IS_WORD, _IS_UPPER, _IS_ALPHA, _IS_DIGIT, _IS_PUNCT = _char_tables()
+_CLASS_BITS = np.array([[(code >> bit) & 1 for bit in range(4)] for code in range(16)], dtype=np.float64)
+"""Rows: a 4-bit character class code (digit, upper, alpha, punct); columns: its bits."""
+_CLASS_CODE = np.concatenate((_IS_DIGIT | _IS_UPPER << 1 | _IS_ALPHA << 2 | _IS_PUNCT << 3, [4])).astype(np.int64)
+"""Class code per code point below _TABLE_SIZE; the last entry (alpha) stands for every code point above."""
 
 
 _POWER_CACHE: list[tuple[np.ndarray, np.ndarray]] = []
@@ -176,14 +181,20 @@ def _word_ngrams(batch: _Batch, config: FeatureConfig, starts: np.ndarray, ends:
     mask = np.uint32((1 << config.word_bits) - 1)
     hashes = batch.span_hash(starts, ends, 0x7A11)
     rows = [batch.row[starts]]
-    cols = [(hashes & mask).astype(np.int64)]
+    cols = [(hashes & mask).astype(np.int32)]
     if config.word_bigrams and len(hashes) > 1:
         same = rows[0][1:] == rows[0][:-1]
         with np.errstate(over="ignore"):
             pair = _mix(hashes[:-1] * np.uint32(0x27D4EB2F) + hashes[1:])
         rows.append(rows[0][1:][same])
-        cols.append((pair[same] & mask).astype(np.int64))
+        cols.append((pair[same] & mask).astype(np.int32))
     return np.concatenate(rows), np.concatenate(cols)
+
+
+@lru_cache(maxsize=16384)
+def _token_columns(tokens: tuple[str, ...], links: int, mask: int) -> tuple[int, ...]:
+    """Hashed columns of a block's structure tokens; cached: a page's blocks share a few contexts."""
+    return tuple(zlib.crc32(token.encode()) & mask for token in (*tokens, f"links:{links}"))
 
 
 def _struct_tokens(paragraphs: Sequence[Paragraph], config: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -194,10 +205,10 @@ def _struct_tokens(paragraphs: Sequence[Paragraph], config: FeatureConfig) -> tu
         structure = paragraph.structure
         if structure is None:
             continue
-        tokens = (*structure.tokens, f"links:{min(4, int(structure.link_density * 5))}")
-        rows.extend([index] * len(tokens))
-        cols.extend(zlib.crc32(token.encode()) & mask for token in tokens)
-    return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        columns = _token_columns(structure.tokens, min(4, int(structure.link_density * 5)), mask)
+        rows.extend([index] * len(columns))
+        cols.extend(columns)
+    return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,14 +229,46 @@ class Placement:
         median = np.concatenate([np.full(len(page), page_median_chars(page)) for page in pages]) if pages else np.zeros(0)
         return cls(position.astype(np.float64), total.astype(np.float64), median.astype(np.float64))
 
+    @classmethod
+    def of_page_lengths(cls, chars: np.ndarray) -> Placement:
+        """One whole page whose paragraphs have these lengths (in characters)."""
+        n = len(chars)
+        return cls(np.arange(n, dtype=np.float64), np.full(n, float(n)), np.full(n, _median(chars)))
+
     def __getitem__(self, rows: slice) -> Placement:
         return Placement(self.position[rows], self.total[rows], self.median_chars[rows])
 
 
-def hashed_counts(
+GROUPS = ("char", "word", "struct")
+"""The hashed feature groups, in column order; each is L2-normalized on its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class HashedFeatures:
+    """A batch's features: the (row, column) of every hashed n-gram and structure token occurrence, and
+    the dense layout features (one row per paragraph). Training turns them into a count matrix
+    (:meth:`counts`); prediction scores them directly (:func:`hashed_scores`)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    dense: np.ndarray
+    n_columns: int
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.dense)
+
+    def counts(self) -> sp.csr_matrix:
+        """Term counts, one row per paragraph."""
+        distinct_rows, distinct_cols, counts = _distinct_pairs(self.rows, self.cols, self.n_rows, self.n_columns)
+        indptr = np.searchsorted(distinct_rows, np.arange(self.n_rows + 1))
+        return sp.csr_matrix((counts, distinct_cols, indptr), shape=(self.n_rows, self.n_columns))
+
+
+def featurize(
     paragraphs: Sequence[Paragraph], config: FeatureConfig, placement: Placement | None = None
-) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Term counts of all hashed feature groups (one row per paragraph) and the dense layout features.
+) -> HashedFeatures:
+    """Hashed n-gram and structure occurrences of the paragraphs and their dense layout features.
 
     ``placement`` places the paragraphs in their pages (default: they are one whole page), so pages
     featurized in batches or chunks get exactly the features they would get one by one.
@@ -238,15 +281,30 @@ def hashed_counts(
     struct_rows, struct_cols = _struct_tokens(paragraphs, config)
     _, word_offset, struct_offset, n_columns = config.offsets
     rows = np.concatenate((char_rows, word_rows, struct_rows))
-    cols = np.concatenate((char_cols, word_cols + word_offset, struct_cols + struct_offset))
-    counts = _count_matrix(rows, cols, len(paragraphs), n_columns)
+    cols = np.concatenate((char_cols, word_cols + np.int32(word_offset), struct_cols + np.int32(struct_offset)))
     placement = placement or Placement.of_pages([paragraphs])
-    return counts, _dense(paragraphs, texts, batch, word_starts, word_ends, placement)
+    return HashedFeatures(rows, cols, _dense(paragraphs, texts, batch, word_starts, word_ends, placement), n_columns)
+
+
+def hashed_counts(
+    paragraphs: Sequence[Paragraph], config: FeatureConfig, placement: Placement | None = None
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Term counts of all hashed feature groups (one row per paragraph) and the dense layout features."""
+    features = featurize(paragraphs, config, placement)
+    return features.counts(), features.dense
 
 
 def page_median_chars(paragraphs: Sequence[Paragraph]) -> float:
     """The page's median paragraph length (the reference of the relative-length feature)."""
-    return float(np.median([len(p.text) for p in paragraphs])) if paragraphs else 0.0
+    return _median(np.array([len(p.text) for p in paragraphs], dtype=np.float64))
+
+
+def _median(values: np.ndarray) -> float:
+    """np.median's value (mean of the two middle values), without its overhead on small arrays; 0 if empty."""
+    if not len(values):
+        return 0.0
+    ordered = np.sort(values)
+    return float((ordered[(len(ordered) - 1) // 2] + ordered[len(ordered) // 2]) / 2)
 
 
 def _head_and_tail(text: str, limit: int) -> str:
@@ -257,24 +315,22 @@ def _head_and_tail(text: str, limit: int) -> str:
     return f"{text[:limit - tail - 1]} {text[-tail:]}"
 
 
-def _count_matrix(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
-    """A CSR matrix of (row, col) occurrence counts, built by one sort (faster than COO conversion).
-
-    Keys are ``row << COL_BITS | col``: 32-bit when the batch is small enough (the usual case), which
-    sorts about twice as fast as 64-bit keys.
-    """
+def _distinct_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (row, col) pairs in row-major order and how often each occurs, by one sort of keys
+    ``row << COL_BITS | col``: 32-bit when the batch is small enough (the usual case), which numpy sorts
+    several times faster than 64-bit keys."""
     col_bits = max(1, int(n_cols - 1).bit_length())
     dtype = np.uint32 if (n_rows << col_bits) < 2**32 else np.uint64
     keys = np.sort((rows.astype(dtype) << dtype(col_bits)) | cols.astype(dtype))
-    if len(keys):
-        first = np.concatenate(([True], keys[1:] != keys[:-1]))
-        unique = keys[first]
-        counts = np.diff(np.concatenate((np.flatnonzero(first), [len(keys)]))).astype(np.float32)
-    else:
-        unique, counts = keys, np.zeros(0, dtype=np.float32)
-    indptr = np.searchsorted(unique >> dtype(col_bits), np.arange(n_rows + 1, dtype=dtype), side="left")
-    columns = (unique & dtype((1 << col_bits) - 1)).astype(np.int32)
-    return sp.csr_matrix((counts, columns, indptr), shape=(n_rows, n_cols))
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    unique = keys[starts]
+    counts = np.diff(np.append(starts, len(keys))).astype(np.float32)
+    return (unique >> dtype(col_bits)).astype(np.int64), (unique & dtype((1 << col_bits) - 1)).astype(np.int32), counts
 
 
 def _dense(
@@ -291,30 +347,23 @@ def _dense(
     if n == 0:
         return out
     original = batch.original
-    clipped = np.minimum(original, _TABLE_SIZE - 1)
-    small = original < _TABLE_SIZE
     n_chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=n)
     full_chars = np.fromiter((len(p.text) for p in paragraphs), dtype=np.float64, count=n)
     safe_chars = np.maximum(n_chars, 1.0)
-    digits = np.bincount(batch.row, weights=(_IS_DIGIT[clipped] & small), minlength=n)
-    uppers = np.bincount(batch.row, weights=(_IS_UPPER[clipped] & small), minlength=n)
-    alphas = np.bincount(batch.row, weights=(_IS_ALPHA[clipped] | ~small), minlength=n)
-    puncts = np.bincount(batch.row, weights=(_IS_PUNCT[clipped] & small), minlength=n)
+    codes = _CLASS_CODE[np.minimum(original, _TABLE_SIZE)]
+    per_class = np.bincount(batch.row * 16 + codes, minlength=16 * n).reshape(n, 16) @ _CLASS_BITS
+    digits, uppers, alphas, puncts = per_class.T
     word_rows = batch.row[word_starts]
     n_words = np.bincount(word_rows, minlength=n).astype(np.float64)
     word_chars = np.bincount(word_rows, weights=(word_ends - word_starts), minlength=n)
     capitalized = np.bincount(word_rows, weights=(_IS_UPPER[np.minimum(original[word_starts], _TABLE_SIZE - 1)]), minlength=n)
     letters = np.maximum(alphas, 1.0)
-    position, total = placement.position, placement.total
     out[:, 0] = np.log1p(full_chars)
     out[:, 1] = np.log1p(n_words)
     out[:, 2] = digits / safe_chars
     out[:, 3] = uppers / letters
     out[:, 4] = puncts / safe_chars
     out[:, 5] = [t[-1:] in _SENTENCE_END for t in texts]
-    out[:, 6] = position / np.maximum(1, total - 1)
-    out[:, 7] = np.log1p(position)
-    out[:, 8] = np.log1p(np.maximum(total - 1 - position, 0))
     out[:, 9] = [t[:1].isupper() for t in texts]
     out[:, 10] = word_chars / np.maximum(n_words, 1.0)
     if any(p.structure is not None for p in paragraphs):
@@ -323,23 +372,68 @@ def _dense(
                 out[index, 11] = paragraph.structure.link_density
                 out[index, 12] = 1.0
                 out[index, 13] = paragraph.structure.heading > 0
-    spans = [(p.end_line - p.start_line) if p.structure is None and p.start_line is not None and p.end_line is not None else 0
-             for p in paragraphs]
-    out[:, 14] = np.log1p(spans)
     out[:, 15] = capitalized / np.maximum(n_words, 1.0)
-    out[:, 16] = np.log1p(total)
-    out[:, 17] = np.log1p(full_chars) - np.log1p(placement.median_chars)
+    _place(out, line_spans(paragraphs), placement)
+    return out
+
+
+_PLACED = tuple(DENSE_NAMES.index(name) for name in (
+    "rel_position", "log_from_start", "log_from_end", "log_lines", "log_doc_paragraphs", "log_len_vs_doc"))
+"""The layout features that depend on the page around a paragraph (and its line breaks), not on its text."""
+
+
+def line_spans(paragraphs: Sequence[Paragraph]) -> np.ndarray:
+    """Input lines each text paragraph spans beyond its first (hard-wrapped text); 0 for HTML blocks."""
+    return np.array([(p.end_line - p.start_line) if p.structure is None and p.start_line is not None and p.end_line is not None
+                     else 0 for p in paragraphs], dtype=np.float64)
+
+
+def _place(out: np.ndarray, spans: np.ndarray, placement: Placement) -> None:
+    position, total = placement.position, placement.total
+    rel_position, from_start, from_end, lines, doc_paragraphs, len_vs_doc = _PLACED
+    out[:, rel_position] = position / np.maximum(1, total - 1)
+    out[:, from_start] = np.log1p(position)
+    out[:, from_end] = np.log1p(np.maximum(total - 1 - position, 0))
+    out[:, lines] = np.log1p(spans)
+    out[:, doc_paragraphs] = np.log1p(total)
+    out[:, len_vs_doc] = out[:, DENSE_NAMES.index("log_chars")] - np.log1p(placement.median_chars)
+
+
+def relocate(dense: np.ndarray, spans: np.ndarray, placement: Placement) -> np.ndarray:
+    """The layout features of already featurized paragraphs put on another page with other line
+    breaks (e.g. a page's kept paragraphs, read back from the cleaned text): only those columns change."""
+    out = dense.copy()
+    _place(out, spans, placement)
     return out
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray, config: FeatureConfig) -> sp.csr_matrix:
     """Sublinear TF times IDF, L2-normalized within each feature group (chars, words, structure)."""
-    data = (1.0 + np.log(counts.data)) * idf[counts.indices]
-    _, word_offset, struct_offset, _ = config.offsets
-    group = (counts.indices >= word_offset).astype(np.int64) + (counts.indices >= struct_offset)
-    row = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-    slot = row * 3 + group
-    norms = np.sqrt(np.bincount(slot, weights=data * data, minlength=3 * counts.shape[0]))
-    norms[norms == 0] = 1.0
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    data, slot, norms = _tfidf_parts(rows, counts.indices, counts.data, idf, config, counts.shape[0])
     data /= norms[slot]
-    return sp.csr_matrix((data.astype(np.float32), counts.indices, counts.indptr), shape=counts.shape)
+    return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+
+
+def _tfidf_parts(rows: np.ndarray, cols: np.ndarray, tf: np.ndarray, idf: np.ndarray, config: FeatureConfig,
+                 n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(1 + log tf) * idf of distinct (row, column) pairs, each pair's (row, group) slot, and the L2 norm
+    of every slot (1 where empty)."""
+    data = ((1.0 + np.log(tf)) * idf[cols]).astype(np.float32)
+    _, word_offset, struct_offset, _ = config.offsets
+    slot = rows * len(GROUPS) + (cols >= word_offset) + (cols >= struct_offset)
+    norms = np.sqrt(np.bincount(slot, weights=data * data, minlength=len(GROUPS) * n_rows))
+    norms[norms == 0] = 1.0
+    return data, slot, norms
+
+
+def hashed_scores(features: HashedFeatures, idf: np.ndarray, weights: np.ndarray, config: FeatureConfig) -> np.ndarray:
+    """The hashed part of the linear scores, ``tfidf(features.counts()) @ weights``, without building the
+    count matrix: the distinct pairs go into one sparse matrix with a row per (paragraph, group), whose
+    product with the weights is divided by the group norms afterwards (a few numbers per paragraph)."""
+    n = features.n_rows
+    distinct_rows, distinct_cols, counts = _distinct_pairs(features.rows, features.cols, n, features.n_columns)
+    data, slot, norms = _tfidf_parts(distinct_rows, distinct_cols, counts, idf, config, n)
+    indptr = np.searchsorted(slot, np.arange(len(norms) + 1))  # pairs are sorted by row, then column: slots ascend
+    per_group = sp.csr_matrix((data, distinct_cols, indptr), shape=(len(norms), features.n_columns)) @ weights
+    return (np.asarray(per_group) / norms[:, None]).reshape(n, len(GROUPS), weights.shape[1]).sum(axis=1)

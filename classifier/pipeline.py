@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import cleaner as cleaning
-from .predict import predict, predict_pages
+from .predict import predict, predict_pages, predict_proba, predict_proba_pages
 from .decode import decode
 from .labels import Label
 from .model import Model, default_model
@@ -14,11 +14,19 @@ from .segment import InputFormat, segment
 
 
 def classify(
-    source: str | bytes, *, input_format: InputFormat | str = InputFormat.AUTO, model: Model | None = None
+    source: str | bytes,
+    *,
+    keep: Iterable[Label | str] | None = cleaning.DEFAULT_KEEP,
+    input_format: InputFormat | str = InputFormat.AUTO,
+    model: Model | None = None,
 ) -> list[Paragraph]:
-    """Split a page (text or HTML, str or bytes) into paragraphs, each with a label, confidence and scores."""
+    """Split a page (text or HTML, str or bytes) into paragraphs, each with a label, confidence and scores.
+
+    Labels are settled for the cleaner's ``keep`` set: the paragraphs labelled as kept stay kept when
+    the cleaned page is classified again (``None``: every paragraph judged on the full page only).
+    """
     paragraphs = segment(decode(source), InputFormat(input_format))
-    return predict(paragraphs, model or default_model())
+    return predict(paragraphs, model or default_model(), _labels(keep))
 
 
 def clean(
@@ -29,11 +37,17 @@ def clean(
     model: Model | None = None,
 ) -> str:
     """The page's editorial text: the kept paragraphs in order, joined by blank lines."""
-    return cleaning.join(cleaning.kept(classify(source, input_format=input_format, model=model), keep))
+    keep = _labels(keep)
+    paragraphs = segment(decode(source), InputFormat(input_format))
+    return cleaning.join(cleaning.kept_by_scores(paragraphs, predict_proba(paragraphs, model or default_model(), keep), keep))
 
 
 def classify_many(
-    sources: Iterable[str | bytes], *, input_format: InputFormat | str = InputFormat.AUTO, model: Model | None = None
+    sources: Iterable[str | bytes],
+    *,
+    keep: Iterable[Label | str] | None = cleaning.DEFAULT_KEEP,
+    input_format: InputFormat | str = InputFormat.AUTO,
+    model: Model | None = None,
 ) -> list[list[Paragraph]]:
     """:func:`classify` for a batch of pages, featurized together (several times faster for small pages).
 
@@ -41,7 +55,7 @@ def classify_many(
     the CLI's JSON Lines mode, to skip bad pages and keep going).
     """
     pages = [segment(decode(source), InputFormat(input_format)) for source in sources]
-    return predict_pages(pages, model or default_model())
+    return predict_pages(pages, model or default_model(), _labels(keep))
 
 
 def clean_many(
@@ -52,5 +66,11 @@ def clean_many(
     model: Model | None = None,
 ) -> list[str]:
     """:func:`clean` for a batch of pages (see :func:`classify_many`)."""
-    keep = frozenset(keep)
-    return [cleaning.join(cleaning.kept(page, keep)) for page in classify_many(sources, input_format=input_format, model=model)]
+    keep = _labels(keep)
+    pages = [segment(decode(source), InputFormat(input_format)) for source in sources]
+    scores = predict_proba_pages(pages, model or default_model(), keep)
+    return [cleaning.join(cleaning.kept_by_scores(page, probabilities, keep)) for page, probabilities in zip(pages, scores)]
+
+
+def _labels(keep: Iterable[Label | str] | None) -> frozenset[Label] | None:
+    return None if keep is None else frozenset(Label(label) for label in keep)

@@ -2,24 +2,24 @@
 
 Boilerplate comes in runs (a comment widget, a teaser box), and an advertorial sits between news
 paragraphs; so the context stage sees each paragraph's own probabilities together with those of two
-neighbours on each side and the page's average.
+neighbours on each side. Given the labels a cleaner keeps, the labels are then settled (:func:`settle`)
+so that cleaning the cleaned text keeps all of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 
-from .featurize import Placement, hashed_counts, tfidf
-from .labels import LABELS
+from .featurize import Placement, featurize, hashed_scores, relocate
+from .labels import LABELS, Label
 from .model import Model
 from .paragraph import Paragraph
 
 CHUNK_PARAGRAPHS = 4000
 CHUNK_CHARS = 2_000_000
-"""Paragraphs (and characters) featurized at once: bounds memory on huge pages, keeps numpy batches large
-(and below 4,096 rows the feature counting sorts 32-bit keys)."""
+"""Paragraphs (and characters) featurized at once: bounds memory on huge pages, keeps numpy batches large."""
 
 CONTEXT_OFFSETS = (-2, -1, 1, 2)
 """Neighbours whose first-stage probabilities the context stage reads."""
@@ -36,22 +36,26 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=1, keepdims=True)
 
 
-def paragraph_features(paragraphs: Sequence[Paragraph], model: Model, placement: Placement | None = None) -> tuple:
-    """TF-IDF rows and scaled layout features of paragraphs placed in their pages."""
-    counts, dense = hashed_counts(paragraphs, model.config, placement)
-    return tfidf(counts, model.idf, model.config), (dense - model.dense_mean) / model.dense_scale
-
-
-def first_stage(paragraphs: Sequence[Paragraph], model: Model, placement: Placement | None = None) -> np.ndarray:
-    """Per-paragraph probabilities (n, labels), featurized in chunks of bounded size."""
-    n_hashed = model.config.n_hashed
+def first_stage_parts(
+    paragraphs: Sequence[Paragraph], model: Model, placement: Placement | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first stage's two inputs, featurized in chunks of bounded size: the hashed n-gram part of the
+    logits (n, labels), which depends only on each paragraph's own text and structure, and the raw
+    layout features (n, dense), some of which depend on the page around it."""
     placement = placement or Placement.of_pages([paragraphs])
-    probabilities = []
+    hashed, dense = [], []
     for start, stop in _chunks(paragraphs, model.config.max_chars):
-        x, layout = paragraph_features(paragraphs[start:stop], model, placement[start:stop])
-        logits = x @ model.weights[:n_hashed] + layout @ model.weights[n_hashed:] + model.intercept
-        probabilities.append(softmax(np.asarray(logits, dtype=np.float64)))
-    return np.concatenate(probabilities) if probabilities else np.zeros((0, len(LABELS)))
+        features = featurize(paragraphs[start:stop], model.config, placement[start:stop])
+        hashed.append(hashed_scores(features, model.idf, model.weights[:model.config.n_hashed], model.config))
+        dense.append(features.dense)
+    if not hashed:
+        return np.zeros((0, len(LABELS))), np.zeros((0, len(model.dense_mean)))
+    return np.concatenate(hashed), np.concatenate(dense)
+
+
+def first_stage_proba(hashed: np.ndarray, dense: np.ndarray, model: Model) -> np.ndarray:
+    layout = (dense - model.dense_mean) / model.dense_scale
+    return softmax(hashed + layout @ model.weights[model.config.n_hashed:] + model.intercept)
 
 
 def _chunks(paragraphs: Sequence[Paragraph], max_chars: int) -> list[tuple[int, int]]:
@@ -94,31 +98,84 @@ def context_features(probabilities: np.ndarray) -> np.ndarray:
     return np.hstack(columns).astype(np.float32)
 
 
-def predict_proba_pages(pages: Sequence[Sequence[Paragraph]], model: Model) -> list[np.ndarray]:
+def context_stage(own: np.ndarray, model: Model) -> np.ndarray:
+    """Final probabilities of one page's paragraphs from their first-stage probabilities."""
+    context = (context_features(own) - model.context_mean) / model.context_scale
+    return softmax(own_scores(own) + context @ model.context_weights + model.context_intercept)
+
+
+def predict_proba_pages(
+    pages: Sequence[Sequence[Paragraph]], model: Model, keep: Collection[Label] | None = None
+) -> list[np.ndarray]:
     """Final per-label probabilities for several pages at once: one featurization pass over the batch
-    (numpy works best on big arrays), then the context stage page by page."""
+    (numpy works best on big arrays), then the context stage page by page.
+
+    With ``keep`` (the labels a cleaner keeps), each page's labels are *settled*: see :func:`settle`.
+    """
     flat = [paragraph for page in pages for paragraph in page]
-    probabilities = first_stage(flat, model, Placement.of_pages(pages))
+    hashed, dense = first_stage_parts(flat, model, Placement.of_pages(pages))
     out, start = [], 0
     for page in pages:
-        own = probabilities[start:start + len(page)]
+        rows = slice(start, start + len(page))
         start += len(page)
-        context = (context_features(own) - model.context_mean) / model.context_scale
-        out.append(softmax(own_scores(own) + context @ model.context_weights + model.context_intercept))
+        probabilities = context_stage(first_stage_proba(hashed[rows], dense[rows], model), model)
+        if keep is not None:
+            probabilities = settle(page, hashed[rows], dense[rows], probabilities, keep, model)
+        out.append(probabilities)
     return out
 
 
-def predict_proba(paragraphs: Sequence[Paragraph], model: Model) -> np.ndarray:
+def settle(
+    page: Sequence[Paragraph], hashed: np.ndarray, dense: np.ndarray, probabilities: np.ndarray,
+    keep: Collection[Label], model: Model,
+) -> np.ndarray:
+    """Re-classify the kept paragraphs as the page they form until none of them leaves ``keep``.
+
+    Cleaning removes neighbours and shifts positions, which the context and layout features see; a
+    paragraph kept on the full page could flip on the cleaned one. Settling makes the cleaned text a
+    fixed point: cleaning it again keeps all of it. Each round re-scores only page-dependent parts (the
+    n-gram scores are reused); see :func:`_not_kept` for the labels of the paragraphs dropped.
+    """
+    wanted = np.array([label in keep for label in LABELS])
+    alive = np.flatnonzero(wanted[probabilities.argmax(axis=1)])
+    chars = np.array([len(paragraph.text) for paragraph in page], dtype=np.float64)
+    settled = probabilities
+    while len(alive):  # each round drops at least one paragraph, or stops
+        # the cleaned text reads back as one line per paragraph: no line spans
+        layout = relocate(dense[alive], np.zeros(len(alive)), Placement.of_page_lengths(chars[alive]))
+        again = context_stage(first_stage_proba(hashed[alive], layout, model), model)
+        dropped = ~wanted[again.argmax(axis=1)]
+        if not dropped.any():
+            break
+        if settled is probabilities:
+            settled = probabilities.copy()
+        settled[alive[dropped]] = _not_kept(probabilities[alive[dropped]], again[dropped], wanted)
+        alive = alive[~dropped]
+    return settled
+
+
+def _not_kept(full_page: np.ndarray, cleaned: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Probabilities of paragraphs dropped while settling: their full-page probabilities given that they
+    are not kept (the full page, with its boxes and widgets around, tells *which* furniture a paragraph
+    is better than the cleaned page does); the cleaned page's where the full page leaves no mass."""
+    conditional = np.where(wanted, 0.0, full_page)
+    mass = conditional.sum(axis=1, keepdims=True)
+    return np.where(mass > 1e-9, conditional / np.maximum(mass, 1e-300), cleaned)
+
+
+def predict_proba(paragraphs: Sequence[Paragraph], model: Model, keep: Collection[Label] | None = None) -> np.ndarray:
     """Final per-label probabilities (n, labels) in Label order."""
-    return predict_proba_pages([paragraphs], model)[0]
+    return predict_proba_pages([paragraphs], model, keep)[0]
 
 
-def predict_pages(pages: Sequence[Sequence[Paragraph]], model: Model) -> list[list[Paragraph]]:
+def predict_pages(
+    pages: Sequence[Sequence[Paragraph]], model: Model, keep: Collection[Label] | None = None
+) -> list[list[Paragraph]]:
     """Labelled copies of several pages' paragraphs (see :func:`predict_proba_pages`)."""
     return [[p.labelled(tuple(row)) for p, row in zip(page, scores.tolist())]
-            for page, scores in zip(pages, predict_proba_pages(pages, model))]
+            for page, scores in zip(pages, predict_proba_pages(pages, model, keep))]
 
 
-def predict(paragraphs: Sequence[Paragraph], model: Model) -> list[Paragraph]:
+def predict(paragraphs: Sequence[Paragraph], model: Model, keep: Collection[Label] | None = None) -> list[Paragraph]:
     """Labelled copies of the paragraphs."""
-    return predict_pages([paragraphs], model)[0]
+    return predict_pages([paragraphs], model, keep)[0]

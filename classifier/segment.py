@@ -136,8 +136,13 @@ class HtmlBlock:
     """A paragraph of an HTML page plus what training needs: its text nodes and the dominant mark."""
 
     paragraph: Paragraph
-    pieces: tuple[str, ...]
+    raw_pieces: tuple[str, ...]
     mark: str | None = None
+
+    @property
+    def pieces(self) -> tuple[str, ...]:
+        """The block's text nodes, whitespace-normalized (computed on demand: only training reads them)."""
+        return tuple(piece for piece in (_normalize_space(p) for p in self.raw_pieces) if piece)
 
 
 @dataclass(slots=True)
@@ -157,17 +162,23 @@ _ROOT = _Frame("", (), frozenset(), None, False, ())
 
 def _child_frame(parent: _Frame, tag: str, own_classes: tuple[str, ...], mark: str | None, is_block: bool) -> _Frame:
     """Nearest ancestors' class tokens first (at most MAX_CLASS_TOKENS), landmark tags, block path."""
-    classes = parent.classes
-    if own_classes:
-        classes = (own_classes + tuple(c for c in parent.classes if c not in own_classes))[:MAX_CLASS_TOKENS]
+    classes = _merged_classes(own_classes, parent.classes) if own_classes else parent.classes
     landmarks = parent.landmarks | {tag} if tag in LANDMARKS else parent.landmarks
     blocks = (parent.blocks + (tag,))[-3:] if is_block else parent.blocks
     return _Frame(tag, classes, landmarks, mark or parent.mark, is_block, blocks)
 
 
+@lru_cache(maxsize=65536)
+def _merged_classes(own: tuple[str, ...], inherited: tuple[str, ...]) -> tuple[str, ...]:
+    """Own class tokens first, then the inherited ones; cached, since pages repeat the same nesting."""
+    return (own + tuple(c for c in inherited if c not in own))[:MAX_CLASS_TOKENS]
+
+
 @dataclass(slots=True)
 class _Buffer:
     pieces: list[str] = field(default_factory=list)
+    text_chars: int = 0
+    """Non-space characters gathered: whitespace-only pieces between blocks never make a block."""
     link_chars: int = 0
     marks: dict[str, int] = field(default_factory=dict)
 
@@ -246,7 +257,7 @@ def _walk(root: object, mark_attribute: str | None) -> Iterator[HtmlBlock]:
     link_depth = 0
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        tag = element.tag if isinstance(element.tag, str) else ""  # lxml's HTML parser lower-cases tags
         if event == "start":
             get = element.get
             if not tag or tag in SKIP_TAGS or _is_hidden(get):
@@ -255,7 +266,7 @@ def _walk(root: object, mark_attribute: str | None) -> Iterator[HtmlBlock]:
                 stack.append(_Frame(tag, (), frozenset(), None, False, ()))
                 continue
             is_block = tag in BLOCK_TAGS or tag == "br"
-            if is_block and buffer.pieces:
+            if is_block and buffer.text_chars:
                 block = _flush(stack[-1], buffer)
                 if block is not None:
                     yield block
@@ -273,13 +284,13 @@ def _walk(root: object, mark_attribute: str | None) -> Iterator[HtmlBlock]:
                 continue
             if frame.tag == "a":
                 link_depth = max(0, link_depth - 1)
-            if frame.is_block and buffer.pieces:
+            if frame.is_block and buffer.text_chars:
                 block = _flush(frame, buffer)
                 if block is not None:
                     yield block
             if element.tail:
                 _add(buffer, element.tail, link_depth > 0, stack[-1].mark)
-    if buffer.pieces:
+    if buffer.text_chars:
         block = _flush(stack[-1], buffer)
         if block is not None:
             yield block
@@ -288,6 +299,7 @@ def _walk(root: object, mark_attribute: str | None) -> Iterator[HtmlBlock]:
 def _add(buffer: _Buffer, text: str, in_link: bool, mark: str | None) -> None:
     buffer.pieces.append(text)
     stripped = len(text.strip())
+    buffer.text_chars += stripped
     if in_link:
         buffer.link_chars += stripped
     if mark is not None and stripped:
@@ -301,10 +313,11 @@ def _flush(frame: _Frame, buffer: _Buffer) -> HtmlBlock | None:
     if text:
         block = HtmlBlock(
             Paragraph(text, structure=_structure(frame, len(text), buffer.link_chars)),
-            tuple(piece for piece in (_normalize_space(p) for p in buffer.pieces) if piece),
+            tuple(buffer.pieces),
             max(buffer.marks, key=buffer.marks.__getitem__) if buffer.marks else None,
         )
     buffer.pieces.clear()
+    buffer.text_chars = 0
     buffer.link_chars = 0
     buffer.marks.clear()
     return block
@@ -313,8 +326,15 @@ def _flush(frame: _Frame, buffer: _Buffer) -> HtmlBlock | None:
 def _structure(frame: _Frame, n_chars: int, link_chars: int) -> Structure:
     """The block's signals as hashed-feature tokens: block tag, block path, landmarks, class words."""
     tag = frame.blocks[-1] if frame.blocks else "body"
-    tokens = [f"tag:{tag}", f"path:{'>'.join(frame.blocks)}"]
-    tokens.extend(sorted(f"in:{landmark}" for landmark in frame.landmarks))
-    tokens.extend(f"cls:{token}" for token in frame.classes)
     heading = int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() else 0
-    return Structure(tag=tag, tokens=tuple(tokens), link_density=min(1.0, link_chars / max(1, n_chars)), heading=heading)
+    return Structure(tag=tag, tokens=_structure_tokens(tag, frame.blocks, frame.landmarks, frame.classes),
+                     link_density=min(1.0, link_chars / max(1, n_chars)), heading=heading)
+
+
+@lru_cache(maxsize=65536)
+def _structure_tokens(tag: str, blocks: tuple[str, ...], landmarks: frozenset[str], classes: tuple[str, ...]) -> tuple[str, ...]:
+    """Block tag, block path, landmarks and class words as tokens; cached: a page's blocks share a few contexts."""
+    tokens = [f"tag:{tag}", f"path:{'>'.join(blocks)}"]
+    tokens.extend(sorted(f"in:{landmark}" for landmark in landmarks))
+    tokens.extend(f"cls:{token}" for token in classes)
+    return tuple(tokens)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from classifier.featurize import DENSE_NAMES, FeatureConfig, hashed_counts, tfidf
+from classifier.featurize import DENSE_NAMES, FeatureConfig, featurize, hashed_counts, hashed_scores, tfidf
 from classifier.paragraph import Paragraph, Structure
 
 CONFIG = FeatureConfig(char_bits=12, word_bits=12, struct_bits=8)
@@ -70,7 +70,35 @@ def test_only_the_start_and_end_of_long_paragraphs_are_hashed():
 def test_tfidf_rows_are_unit_length_per_group():
     counts, _ = hashed_counts(paragraphs("Der Stadtrat tagt heute.", "x"), CONFIG)
     x = tfidf(counts, np.ones(CONFIG.n_hashed, dtype=np.float32), CONFIG)
-    char_end, word_end, _, _ = CONFIG.offsets[1], CONFIG.offsets[2], 0, 0
+    char_end, word_end = CONFIG.offsets[1], CONFIG.offsets[2]
     row = x[0].toarray()[0]
     assert abs(np.linalg.norm(row[:char_end]) - 1) < 1e-5
     assert abs(np.linalg.norm(row[char_end:word_end]) - 1) < 1e-5
+
+
+def test_prediction_scores_exactly_like_training_features():
+    """Prediction scores occurrences without the count matrix; training multiplies the TF-IDF matrix: both must agree."""
+    structure = Structure(tag="p", tokens=("tag:p", "cls:teaser"), link_density=0.5)
+    ps = [*paragraphs("Der Stadtrat tagt heute, heute, heute.", "", "5 Kommentare"),
+          Paragraph("Mehr zum Thema", None, None, structure)]
+    rng = np.random.default_rng(1)
+    idf = rng.uniform(1, 5, CONFIG.n_hashed).astype(np.float32)
+    weights = rng.normal(size=(CONFIG.n_hashed, 6)).astype(np.float32)
+    features = featurize(ps, CONFIG)
+    expected = tfidf(features.counts(), idf, CONFIG) @ weights
+    np.testing.assert_allclose(hashed_scores(features, idf, weights, CONFIG), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_relocated_layout_equals_featurizing_the_cleaned_page():
+    """Settling re-scores kept paragraphs from their stored layout features: moved to the page they form
+    (one line each, as the cleaned text reads back), they must equal a fresh featurization of that page."""
+    from classifier.featurize import Placement, relocate
+
+    page = paragraphs("Titel", "Ein langer Absatz über den Stadtrat.", "Mehr zum Thema", "Noch ein Absatz.", "x y")
+    page[1] = Paragraph(page[1].text, 2, 4)  # hard-wrapped over three input lines
+    kept = [1, 3, 4]
+    dense = featurize(page, CONFIG).dense
+    reread = [Paragraph(page[i].text, 2 * j + 1, 2 * j + 1) for j, i in enumerate(kept)]
+    chars = np.array([len(page[i].text) for i in kept], dtype=np.float64)
+    moved = relocate(dense[kept], np.zeros(len(kept)), Placement.of_page_lengths(chars))
+    np.testing.assert_array_equal(moved, featurize(reread, CONFIG).dense)

@@ -38,3 +38,19 @@ def test_huge_page_is_chunked_consistently(tiny_model, monkeypatch):
     chunked = predict_proba(paragraphs, tiny_model)
     assert np.allclose(whole, chunked)  # a page featurized in chunks gets exactly the same features
     assert Label.NEWS in {LABELS[i] for i in chunked.argmax(axis=1)}
+
+
+def test_settled_labels_are_a_fixed_point(tiny_model):
+    """With a keep set, the kept paragraphs read back from the cleaned text all stay kept; the settled
+    kept set is a subset of the unsettled one; the paragraphs dropped on the full page are unchanged."""
+    from classifier.segment import segment_text
+
+    keep = {Label.NEWS}
+    paragraphs = [Paragraph(text, i + 1, i + 1) for i, (_, text) in enumerate(PAGE * 2)]
+    raw = predict(paragraphs, tiny_model)
+    settled = predict(paragraphs, tiny_model, keep)
+    kept = [p for p in settled if p.label in keep]
+    cleaned_text = "\n\n".join(p.text for p in kept)
+    assert kept and all(p.label in keep for p in predict(segment_text(cleaned_text), tiny_model))
+    assert {i for i, p in enumerate(settled) if p.label in keep} <= {i for i, p in enumerate(raw) if p.label in keep}
+    assert all(s.scores == r.scores for s, r in zip(settled, raw) if r.label not in keep)

@@ -34,7 +34,7 @@ def _clean_batches(batches: Iterator[pd.DataFrame], input_col: str, keep: frozen
                 texts.append(None), labels.append(None), errors.append("no input")
                 continue
             try:
-                paragraphs = classify(source, input_format=input_format, model=model)
+                paragraphs = classify(source, keep=keep, input_format=input_format, model=model)
             except CleanerError as exc:
                 texts.append(None), labels.append(None), errors.append(str(exc))
                 continue
