@@ -25,8 +25,7 @@ def classify(
     Labels are settled for the cleaner's ``keep`` set: the paragraphs labelled as kept stay kept when
     the cleaned page is classified again (``None``: every paragraph judged on the full page only).
     """
-    paragraphs = segment(decode(source), InputFormat(input_format))
-    return predict(paragraphs, model or default_model(), _labels(keep))
+    return predict(_paragraphs(source, input_format), model or default_model(), _labels(keep))
 
 
 def clean(
@@ -38,7 +37,7 @@ def clean(
 ) -> str:
     """The page's editorial text: the kept paragraphs in order, joined by blank lines."""
     keep = _labels(keep)
-    paragraphs = segment(decode(source), InputFormat(input_format))
+    paragraphs = _paragraphs(source, input_format)
     return cleaning.join(cleaning.kept_by_scores(paragraphs, predict_proba(paragraphs, model or default_model(), keep), keep))
 
 
@@ -54,7 +53,7 @@ def classify_many(
     Every page must be readable: one bad source raises its InputError (use :func:`classify` per page, or
     the CLI's JSON Lines mode, to skip bad pages and keep going).
     """
-    pages = [segment(decode(source), InputFormat(input_format)) for source in sources]
+    pages = [_paragraphs(source, input_format) for source in sources]
     return predict_pages(pages, model or default_model(), _labels(keep))
 
 
@@ -67,9 +66,14 @@ def clean_many(
 ) -> list[str]:
     """:func:`clean` for a batch of pages (see :func:`classify_many`)."""
     keep = _labels(keep)
-    pages = [segment(decode(source), InputFormat(input_format)) for source in sources]
+    pages = [_paragraphs(source, input_format) for source in sources]
     scores = predict_proba_pages(pages, model or default_model(), keep)
     return [cleaning.join(cleaning.kept_by_scores(page, probabilities, keep)) for page, probabilities in zip(pages, scores)]
+
+
+def _paragraphs(source: str | bytes, input_format: InputFormat | str) -> list[Paragraph]:
+    """Decode, then segment: the unlabelled paragraphs of one page."""
+    return segment(decode(source), InputFormat(input_format))
 
 
 def _labels(keep: Iterable[Label | str] | None) -> frozenset[Label] | None:
