@@ -373,16 +373,17 @@ def _dense(
                 out[index, 12] = 1.0
                 out[index, 13] = paragraph.structure.heading > 0
     out[:, 15] = capitalized / np.maximum(n_words, 1.0)
-    _place(out, line_spans(paragraphs), placement)
+    _place(out, _line_spans(paragraphs), placement)
     return out
 
 
 _PLACED = tuple(DENSE_NAMES.index(name) for name in (
     "rel_position", "log_from_start", "log_from_end", "log_lines", "log_doc_paragraphs", "log_len_vs_doc"))
 """The layout features that depend on the page around a paragraph (and its line breaks), not on its text."""
+_LOG_CHARS = DENSE_NAMES.index("log_chars")
 
 
-def line_spans(paragraphs: Sequence[Paragraph]) -> np.ndarray:
+def _line_spans(paragraphs: Sequence[Paragraph]) -> np.ndarray:
     """Input lines each text paragraph spans beyond its first (hard-wrapped text); 0 for HTML blocks."""
     return np.array([(p.end_line - p.start_line) if p.structure is None and p.start_line is not None and p.end_line is not None
                      else 0 for p in paragraphs], dtype=np.float64)
@@ -396,7 +397,7 @@ def _place(out: np.ndarray, spans: np.ndarray, placement: Placement) -> None:
     out[:, from_end] = np.log1p(np.maximum(total - 1 - position, 0))
     out[:, lines] = np.log1p(spans)
     out[:, doc_paragraphs] = np.log1p(total)
-    out[:, len_vs_doc] = out[:, DENSE_NAMES.index("log_chars")] - np.log1p(placement.median_chars)
+    out[:, len_vs_doc] = out[:, _LOG_CHARS] - np.log1p(placement.median_chars)
 
 
 def relocate(dense: np.ndarray, spans: np.ndarray, placement: Placement) -> np.ndarray:
