@@ -21,23 +21,24 @@ import numpy as np
 from .errors import LabelError, ModelError
 from .featurize import DENSE_NAMES, FeatureConfig
 from .labels import LABEL_NAMES, check_label_order
+from .trees import Forest
 from .version import __version__
 
 MODEL_FORMAT = "article-boilerplate-classifier"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: the context stage is boosted trees over a wider context (1: a linear correction over two neighbours)."""
 DEFAULT_MODEL_PATH = Path(__file__).with_name("models") / "default.npz"
-ARRAY_NAMES = (
-    "idf", "dense_mean", "dense_scale", "weights", "intercept",
-    "context_mean", "context_scale", "context_weights", "context_intercept",
-)
+ARRAY_NAMES = ("idf", "dense_mean", "dense_scale", "weights", "intercept")
+TREE_ARRAYS = {"context_feature": "feature", "context_threshold": "threshold", "context_leaf": "leaf", "context_base": "base"}
+"""File array name → :class:`Forest` field of the context stage."""
 
 
 @dataclass(frozen=True, slots=True)
 class Model:
     """Everything needed to predict: feature configuration, IDF, both stages' weights, and metadata.
 
-    ``weights`` is (n_hashed + n_dense, n_labels) for the per-paragraph stage; ``context_weights`` is
-    (n_context, n_labels) for the neighbour-context stage (see :mod:`classifier.predict`).
+    ``weights`` is (n_hashed + n_dense, n_labels) for the per-paragraph stage; ``context`` holds the
+    trees of the neighbour-context stage (see :mod:`classifier.predict`).
     """
 
     config: FeatureConfig
@@ -46,15 +47,14 @@ class Model:
     dense_scale: np.ndarray
     weights: np.ndarray
     intercept: np.ndarray
-    context_mean: np.ndarray
-    context_scale: np.ndarray
-    context_weights: np.ndarray
-    context_intercept: np.ndarray
+    context: Forest
+    context_own_weight: float = 0.0
+    """Weight of the first-stage log-probabilities pooled with the context trees' (0 = trees alone)."""
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ARRAY_NAMES:
-            getattr(self, name).setflags(write=False)
+        for array in (*(getattr(self, name) for name in ARRAY_NAMES), *(getattr(self.context, f) for f in TREE_ARRAYS.values())):
+            array.setflags(write=False)
         object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
         self._check_shapes()
 
@@ -64,16 +64,24 @@ class Model:
         expected = {
             "idf": (n_hashed,), "dense_mean": (n_dense,), "dense_scale": (n_dense,),
             "weights": (n_hashed + n_dense, n_labels), "intercept": (n_labels,),
-            "context_weights": (len(self.context_mean), n_labels), "context_scale": (len(self.context_mean),),
-            "context_intercept": (n_labels,),
         }
         for name, shape in expected.items():
             if getattr(self, name).shape != shape:
                 raise ModelError(f"array {name!r} has shape {getattr(self, name).shape}, expected {shape}")
+        from .predict import CONTEXT_WIDTH  # the classify stage defines what the context stage reads
+
+        if not 0.0 <= self.context_own_weight <= 1.0:
+            raise ModelError(f"context_own_weight {self.context_own_weight} is outside [0, 1]")
+        if self.context.base.shape != (n_labels,):
+            raise ModelError(f"context stage scores {self.context.base.shape} classes, expected {n_labels}")
+        if self.context.feature.size and not 0 <= self.context.feature.min() <= self.context.feature.max() < CONTEXT_WIDTH:
+            raise ModelError("context stage reads columns this package does not compute; retrain the model")
 
 
 def save_model(model: Model, path: str | os.PathLike[str]) -> None:
     """Write the model atomically (temporary file + rename), so a crash never leaves half a model."""
+    from .predict import CONTEXT_WIDTH
+
     path = Path(path)
     meta = {
         "format": MODEL_FORMAT,
@@ -82,10 +90,13 @@ def save_model(model: Model, path: str | os.PathLike[str]) -> None:
         "dense_features": list(DENSE_NAMES),
         "feature_config": model.config.to_json(),
         "package_version": __version__,
+        "context_width": CONTEXT_WIDTH,
+        "context_own_weight": model.context_own_weight,
         **{key: value for key, value in model.metadata.items()
-           if key not in {"format", "format_version", "labels", "package_version", "dense_features", "feature_config"}},
+           if key not in {"format", "format_version", "labels", "package_version", "dense_features", "feature_config", "context_width", "context_own_weight"}},
     }
     arrays = {name: np.ascontiguousarray(getattr(model, name)) for name in ARRAY_NAMES}
+    arrays.update({name: np.ascontiguousarray(getattr(model.context, field)) for name, field in TREE_ARRAYS.items()})
     arrays["metadata"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -105,13 +116,38 @@ def load_model(path: str | os.PathLike[str]) -> Model:
         raise ModelError(f"model file not found: {path}")
     try:
         with np.load(path, allow_pickle=False) as data:
-            arrays = {name: np.array(data[name]) for name in (*ARRAY_NAMES, "metadata")}
+            meta = _metadata(path, data)
+            arrays = {name: np.array(data[name]) for name in (*ARRAY_NAMES, *TREE_ARRAYS)}
     except KeyError as exc:
         raise ModelError(f"{path}: not a model file (missing {exc})") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise ModelError(f"{path}: corrupt or truncated model file ({exc})") from None
     try:
-        meta = json.loads(arrays.pop("metadata").tobytes().decode("utf-8"))
+        check_label_order(meta.get("labels", []))
+    except LabelError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+    if tuple(meta.get("dense_features", ())) != DENSE_NAMES:
+        raise ModelError(f"{path}: model was trained with other layout features; retrain the model")
+    from .predict import CONTEXT_WIDTH  # the classify stage defines what the context stage reads
+
+    if meta.get("context_width") != CONTEXT_WIDTH:
+        raise ModelError(f"{path}: model was trained with another context layout; retrain the model")
+    if arrays["context_feature"].dtype.kind not in "iu":
+        raise ModelError(f"{path}: inconsistent model (tree features are not integers)")
+    try:
+        context = Forest(**{field: arrays.pop(name) for name, field in TREE_ARRAYS.items()})
+        return Model(config=FeatureConfig.from_json(meta["feature_config"]), metadata=meta, context=context,
+                     context_own_weight=float(meta["context_own_weight"]), **arrays)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: inconsistent model ({exc})") from None
+    except ModelError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+
+
+def _metadata(path: Path, data: Mapping[str, np.ndarray]) -> dict:
+    """The file's metadata, checked for format and version before any array is read."""
+    try:
+        meta = json.loads(np.array(data["metadata"]).tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{path}: unreadable metadata ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
@@ -121,20 +157,7 @@ def load_model(path: str | os.PathLike[str]) -> Model:
         raise ModelError(f"{path}: model format version {version} is newer than this package supports ({FORMAT_VERSION}); upgrade the package")
     if version < FORMAT_VERSION:
         raise ModelError(f"{path}: model format version {version} is no longer supported; retrain the model")
-    try:
-        check_label_order(meta.get("labels", []))
-    except LabelError as exc:
-        raise ModelError(f"{path}: {exc}") from None
-    if tuple(meta.get("dense_features", ())) != DENSE_NAMES:
-        raise ModelError(f"{path}: model was trained with other layout features; retrain the model")
-    from .predict import CONTEXT_WIDTH  # the classify stage defines what the context stage reads
-
-    if arrays["context_mean"].shape != (CONTEXT_WIDTH,):
-        raise ModelError(f"{path}: model was trained with another context layout; retrain the model")
-    try:
-        return Model(config=FeatureConfig.from_json(meta["feature_config"]), metadata=meta, **arrays)
-    except (KeyError, TypeError) as exc:
-        raise ModelError(f"{path}: inconsistent model ({exc})") from None
+    return meta
 
 
 @lru_cache(maxsize=8)

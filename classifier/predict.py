@@ -1,8 +1,9 @@
 """Stage 3, classify: label paragraphs — per-paragraph scores, then a second pass that reads the neighbours' scores.
 
-Boilerplate comes in runs (a comment widget, a teaser box), and an advertorial sits between news
-paragraphs; so the context stage sees each paragraph's own probabilities together with those of two
-neighbours on each side. Given the labels a cleaner keeps, the labels are then settled (:func:`settle`)
+Boilerplate comes in runs (a comment widget, a teaser box), comments follow the article and navigation
+precedes it, and an advertorial sits between news paragraphs; so the context stage (small boosted trees)
+sees each paragraph's own probabilities together with its neighbours' and where it sits relative to the
+article. Given the labels a cleaner keeps, the labels are then settled (:func:`settle`)
 so that cleaning the cleaned text keeps all of it.
 """
 
@@ -22,12 +23,26 @@ CHUNK_CHARS = 2_000_000
 """Paragraphs (and characters) featurized at once: bounds memory on huge pages, keeps numpy batches large."""
 
 CONTEXT_OFFSETS = (-2, -1, 1, 2)
-"""Neighbours whose first-stage probabilities the context stage reads."""
+"""Neighbours whose first-stage probabilities the context stage reads one by one."""
 
-CONTEXT_WIDTH = (len(LABELS) + 1) * len(CONTEXT_OFFSETS)
-"""Columns of :func:`context_features`: per neighbour its probabilities and a presence flag."""
+CONTEXT_WINDOW = (3, 6)
+"""Farther neighbours (this range of offsets, each side) enter as their mean probabilities."""
+
+STRONG_NEWS_CHARS = 150
+"""A paragraph this long that stage 1 calls news (p > 0.5) anchors the article: the context stage sees
+how far each paragraph is from the nearest such anchor before and after it."""
+
+LENGTH_CAP = 1000
+"""Characters counted per paragraph when weighing a page's news mass (one huge block must not be all)."""
+
+_K = len(LABELS)
+CONTEXT_WIDTH = _K + (_K + 1) * len(CONTEXT_OFFSETS) + 2 * (_K + 1) + 2 * _K + 6 + 1
+"""Columns of :func:`context_features`: own, near neighbours, windows, label region, news region, length."""
 
 LOG_FLOOR = 1e-4
+
+CONTEXT_ROWS = 2048
+"""Rows of a page scored by the context trees at once: the trees' work arrays are rows × trees."""
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -70,38 +85,104 @@ def _chunks(paragraphs: Sequence[Paragraph], max_chars: int) -> list[tuple[int, 
     return bounds
 
 
-def own_scores(probabilities: np.ndarray) -> np.ndarray:
-    """The context stage's starting point: each paragraph's own first-stage log-probabilities."""
-    return np.log(np.clip(probabilities, LOG_FLOOR, 1.0))
+def context_features(probabilities: np.ndarray, chars: np.ndarray) -> np.ndarray:
+    """The context stage's input for one page, from its first-stage probabilities and paragraph lengths:
 
+    - the paragraph's own log-probabilities;
+    - each of the neighbours at :data:`CONTEXT_OFFSETS`: probabilities and a presence flag;
+    - the mean probabilities of the farther neighbours in :data:`CONTEXT_WINDOW`, each side, and the share
+      of them present;
+    - where the paragraph sits among the page's labels: the share of each label's probability mass
+      before it and after it (comments follow the article, navigation precedes it);
+    - where it sits relative to the article: the share of length-weighted news mass before and after it,
+      and the distance (log paragraphs) to the nearest long news paragraph before and after it;
+    - its own length (log characters).
 
-def context_features(probabilities: np.ndarray) -> np.ndarray:
-    """The context stage's input: the neighbours' first-stage probabilities and presence flags.
-
-    The context stage adds a learned, regularized correction from these to the paragraph's own
-    log-probabilities; it cannot override a confident paragraph on its own, only tip uncertain ones.
-    Neighbours enter as probabilities, not logs (0.1 % vs 0.001 % must not matter); page-level averages
-    were tried and dropped: they let the stage learn which corpus a page came from.
+    Page-level averages were tried and dropped: they let the stage learn which corpus a page came from.
+    Shares within the page do not.
     """
-    n, k = probabilities.shape
-    columns: list[np.ndarray] = []
-    for offset in CONTEXT_OFFSETS:
-        shifted = np.zeros_like(probabilities)
-        present = np.zeros((n, 1))
-        if offset < 0 and n > -offset:
-            shifted[-offset:] = probabilities[:offset]
-            present[-offset:] = 1.0
-        elif offset > 0 and n > offset:
-            shifted[:-offset] = probabilities[offset:]
-            present[:-offset] = 1.0
-        columns.extend((shifted, present))
-    return np.hstack(columns).astype(np.float32)
+    return PageContext(probabilities, chars).rows(0, len(probabilities))
 
 
-def context_stage(own: np.ndarray, model: Model) -> np.ndarray:
-    """Final probabilities of one page's paragraphs from their first-stage probabilities."""
-    context = (context_features(own) - model.context_mean) / model.context_scale
-    return softmax(own_scores(own) + context @ model.context_weights + model.context_intercept)
+class PageContext:
+    """A page's prefix sums and news-region columns, computed once, so that :meth:`rows` can build the
+    context features of any block of rows: huge pages are scored block by block in bounded memory."""
+
+    def __init__(self, probabilities: np.ndarray, chars: np.ndarray) -> None:
+        n, k = probabilities.shape
+        self.probabilities, self.chars = probabilities, chars
+        self.cumulative = np.zeros((n + 1, k))  # one prefix sum serves the windows and the label region
+        np.cumsum(probabilities, axis=0, out=self.cumulative[1:])
+        self.total = np.maximum(self.cumulative[-1], 1e-9)
+        self.news = _news_region(probabilities[:, LABELS.index(Label.NEWS)], chars)
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        """The :data:`CONTEXT_WIDTH` context features of rows ``start:stop`` (see :func:`context_features`)."""
+        probabilities, cumulative, total = self.probabilities, self.cumulative, self.total
+        n, k = probabilities.shape
+        index = np.arange(start, stop)
+        out = np.zeros((len(index), CONTEXT_WIDTH))
+        out[:, :k] = np.log(np.clip(probabilities[start:stop], LOG_FLOOR, 1.0))
+        column = k
+        for offset in CONTEXT_OFFSETS:  # probabilities and a presence flag; zeros where there is no neighbour
+            neighbour = index + offset
+            present = (neighbour >= 0) & (neighbour < n)
+            out[present, column:column + k] = probabilities[neighbour[present]]
+            out[present, column + k] = 1.0
+            column += k + 1
+        near, far = CONTEXT_WINDOW
+        for lo, hi in ((index - far, index - near + 1), (index + near, index + far + 1)):
+            lo, hi = np.clip(lo, 0, n), np.clip(hi, 0, n)
+            count = np.maximum(hi - lo, 0)
+            out[:, column:column + k] = (cumulative[np.maximum(hi, lo)] - cumulative[lo]) / np.maximum(count, 1)[:, None]
+            out[:, column + k] = count / (far - near + 1)
+            column += k + 1
+        after = cumulative[index + 1]  # each label's page mass strictly before and after
+        out[:, column:column + k] = (after - probabilities[start:stop]) / total
+        out[:, column + k:column + 2 * k] = (total - after) / total
+        column += 2 * k
+        out[:, column:column + 6] = self.news[start:stop]
+        out[:, column + 6] = np.log1p(self.chars[start:stop])
+        return out
+
+
+def _news_region(news: np.ndarray, chars: np.ndarray) -> np.ndarray:
+    """Length-weighted news mass before/after each paragraph, and log distances to the nearest long news
+    paragraph before/after it (log(n) + 1 when there is none); with the minimum of each pair."""
+    n = len(news)
+    mass = news * np.minimum(chars, LENGTH_CAP)
+    cumulative = np.cumsum(mass)
+    total = max(float(cumulative[-1]), 1e-9) if n else 1.0
+    before, after = (cumulative - mass) / total, (total - cumulative) / total
+    index = np.arange(n)
+    anchor = (news > 0.5) & (chars > STRONG_NEWS_CHARS)
+    last = np.maximum.accumulate(np.where(anchor, index, -1)) if n else index
+    previous = np.concatenate([[-1], last[:-1]]) if n else index
+    first = np.minimum.accumulate(np.where(anchor, index, n)[::-1])[::-1] if n else index
+    following = np.concatenate([first[1:], [n]]) if n else index
+    none = np.log1p(n) + 1.0
+    to_previous = np.where(previous >= 0, np.log1p(index - previous), none)
+    to_next = np.where(following < n, np.log1p(following - index), none)
+    return np.column_stack([before, after, np.minimum(before, after), to_previous, to_next, np.minimum(to_previous, to_next)])
+
+
+def context_stage(own: np.ndarray, chars: np.ndarray, model: Model) -> np.ndarray:
+    """Final probabilities of one page's paragraphs from their first-stage probabilities and lengths.
+
+    Boosted trees over :func:`context_features` (a linear correction cannot say "short, between two
+    comment-like neighbours, after the article": the interactions are the point), pooled with the
+    paragraph's own first-stage log-probabilities at the weight training chose on held-out pages, so
+    strong own evidence ("15 CHF" in a donation box) is not overruled by position alone.
+    """
+    page = PageContext(own, chars)
+    trees = np.empty_like(own)
+    for start in range(0, len(own), CONTEXT_ROWS):
+        stop = min(len(own), start + CONTEXT_ROWS)
+        trees[start:stop] = model.context.raw_scores(page.rows(start, stop))
+    trees -= trees.max(axis=1, keepdims=True)
+    log_trees = trees - np.log(np.exp(trees).sum(axis=1, keepdims=True))
+    weight = model.context_own_weight
+    return softmax((1.0 - weight) * log_trees + weight * np.log(np.clip(own, LOG_FLOOR, 1.0)))
 
 
 def predict_proba_pages(
@@ -118,15 +199,16 @@ def predict_proba_pages(
     for page in pages:
         rows = slice(start, start + len(page))
         start += len(page)
-        probabilities = context_stage(first_stage_proba(hashed[rows], dense[rows], model), model)
+        chars = np.array([len(paragraph.text) for paragraph in page], dtype=np.float64)
+        probabilities = context_stage(first_stage_proba(hashed[rows], dense[rows], model), chars, model)
         if keep is not None:
-            probabilities = settle(page, hashed[rows], dense[rows], probabilities, keep, model)
+            probabilities = settle(chars, hashed[rows], dense[rows], probabilities, keep, model)
         out.append(probabilities)
     return out
 
 
 def settle(
-    page: Sequence[Paragraph], hashed: np.ndarray, dense: np.ndarray, probabilities: np.ndarray,
+    chars: np.ndarray, hashed: np.ndarray, dense: np.ndarray, probabilities: np.ndarray,
     keep: Collection[Label], model: Model,
 ) -> np.ndarray:
     """Re-classify the kept paragraphs as the page they form until none of them leaves ``keep``.
@@ -138,12 +220,11 @@ def settle(
     """
     wanted = np.array([label in keep for label in LABELS])
     alive = np.flatnonzero(wanted[probabilities.argmax(axis=1)])
-    chars = np.array([len(paragraph.text) for paragraph in page], dtype=np.float64)
     settled = probabilities
     while len(alive):  # each round drops at least one paragraph, or stops
         # the cleaned text reads back as one line per paragraph: no line spans
         layout = relocate(dense[alive], np.zeros(len(alive)), Placement.of_page_lengths(chars[alive]))
-        again = context_stage(first_stage_proba(hashed[alive], layout, model), model)
+        again = context_stage(first_stage_proba(hashed[alive], layout, model), chars[alive], model)
         dropped = ~wanted[again.argmax(axis=1)]
         if not dropped.any():
             break

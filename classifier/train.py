@@ -1,25 +1,28 @@
 """Fit the two-stage model from labelled documents (used by ``clean-article-train`` and ``training/``).
 
 Stage 1 is a multinomial logistic regression over TF-IDF n-grams, structure tokens and layout features.
-Stage 2 (context) is a small logistic regression over each paragraph's and its neighbours' stage-1
-probabilities; it is trained on *out-of-fold* stage-1 probabilities (folds grouped by site), so it learns
-how much to trust stage 1 on unseen pages rather than on pages stage 1 has memorized.
+Stage 2 (context) is a small set of boosted trees over each paragraph's and its neighbours' stage-1
+probabilities and its place on the page; it is trained on *out-of-fold* stage-1 probabilities (folds
+grouped by site), so it learns how much to trust stage 1 on unseen pages rather than on pages stage 1 has
+memorized.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
-from .predict import CONTEXT_OFFSETS, context_features, own_scores, softmax
+from .predict import context_features, softmax
 from .featurize import FeatureConfig, hashed_counts, tfidf
 from .labels import LABELS, Label
 from .model import Model
+from .trees import NO_CLASS, Forest, check_export, from_sklearn
 from .paragraph import Paragraph
 
 Progress = Callable[[str], None]
@@ -50,7 +53,10 @@ class TrainConfig:
 
     C: float = 8.0
     max_iter: int = 100
-    context_C: float = 0.3
+    context_trees: int = 40
+    """Boosting rounds of the context stage (one small tree per label each): few, so a page scores fast."""
+    context_depth: int = 4
+    context_learning_rate: float = 0.3
     folds: int = 2
     label_weight_power: float = 0.35
     """Rare labels get weight (n_most_common / n_label) ** power: balance without drowning precision."""
@@ -61,7 +67,8 @@ class TrainConfig:
     features: FeatureConfig = field(default_factory=FeatureConfig)
 
     def to_json(self) -> dict:
-        return {"C": self.C, "max_iter": self.max_iter, "context_C": self.context_C, "folds": self.folds,
+        return {"C": self.C, "max_iter": self.max_iter, "context_trees": self.context_trees,
+                "context_depth": self.context_depth, "context_learning_rate": self.context_learning_rate, "folds": self.folds,
                 "label_weight_power": self.label_weight_power, "stage1_rows": self.stage1_rows,
                 "stage2_rows": self.stage2_rows}
 
@@ -134,41 +141,74 @@ def _label_cap(counts: np.ndarray, limit: int) -> float:
     return low
 
 
-def offset_logistic(x: np.ndarray, offset: np.ndarray, y: np.ndarray, weight: np.ndarray, C: float,
-                    max_iter: int = 200) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression with a fixed per-row offset: logits = offset + x @ W + b.
+CONTEXT_CHECK_ROWS = 2000
+"""Rows on which the exported trees must reproduce scikit-learn's scores."""
 
-    Both W and b are L2-penalized (strength 1/C relative to the summed sample weights), so the model is
-    a small correction to the offset that vanishes without evidence. Returns (W, b).
-    """
-    from scipy.optimize import minimize
 
-    n, d = x.shape
-    k = offset.shape[1]
-    onehot = np.zeros((n, k))
-    onehot[np.arange(n), y] = 1.0
-    total = weight.sum()
-    x64, w64 = x.astype(np.float64), weight.astype(np.float64)
+def context_trees(x: np.ndarray, y: np.ndarray, weight: np.ndarray, config: TrainConfig) -> Forest:
+    """Fit the context stage (gradient-boosted trees, deterministic) and export it as arrays."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
-    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        W, b = theta[: d * k].reshape(d, k), theta[d * k:]
-        logits = offset + x64 @ W + b
-        logits -= logits.max(axis=1, keepdims=True)
-        log_norm = np.log(np.exp(logits).sum(axis=1))
-        nll = -(w64 * ((logits * onehot).sum(axis=1) - log_norm)).sum()
-        residual = (np.exp(logits - log_norm[:, None]) - onehot) * w64[:, None]
-        penalty = 0.5 / C * total / n * (theta @ theta)
-        grad = np.concatenate(((x64.T @ residual).ravel(), residual.sum(axis=0))) + theta / C * total / n
-        return (nll + penalty) / total, grad / total
+    present = np.unique(y)
+    if len(present) < 2:  # one label only: nothing to separate; it is always predicted
+        base = np.full(len(LABELS), NO_CLASS)
+        base[present] = 0.0
+        empty = np.zeros((0, 2 ** config.context_depth - 1))
+        return Forest(empty.astype(np.int32), empty, np.zeros((0, 2 ** config.context_depth)), base)
+    booster = HistGradientBoostingClassifier(
+        max_iter=config.context_trees, learning_rate=config.context_learning_rate, max_depth=config.context_depth,
+        max_leaf_nodes=2 ** config.context_depth, l2_regularization=1.0, early_stopping=False, random_state=0,
+        min_samples_leaf=int(np.clip(len(y) // 1000, 1, 20)),  # small custom data sets still get real trees
+    ).fit(x, y, sample_weight=weight)
+    forest = from_sklearn(booster, len(LABELS), config.context_depth)
+    check_export(forest, booster, x[:CONTEXT_CHECK_ROWS])
+    return forest
 
-    result = minimize(loss, np.zeros(d * k + k), jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
-    return result.x[: d * k].reshape(d, k), result.x[d * k:]
+
+OWN_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+"""Candidate weights of the first-stage evidence pooled with the context trees (see predict.context_stage)."""
+
+FALLBACK_OWN_WEIGHT = 0.3
+"""Used when the data is too small to hold pages out for the choice (the choice on the full corpus is 0.2)."""
+
+OWN_WEIGHT_FOLDS = 5
+"""One site group in this many holds out its pages while the own-evidence weight is chosen."""
+
+
+def _validation_group(group: str) -> bool:
+    """Salted hash: the corpus split already hashes sites, so an unsalted one would pick no training site."""
+    return zlib.crc32(f"own-weight:{group}".encode()) % OWN_WEIGHT_FOLDS == 0
+
+
+def choose_own_weight(context: np.ndarray, y: np.ndarray, weight: np.ndarray, train: np.ndarray, valid: np.ndarray,
+                      config: TrainConfig) -> float:
+    """The pooling weight with the best weighted macro-F1 on held-out sites' pages, from trees fitted on the
+    other sites (:data:`FALLBACK_OWN_WEIGHT` when there is too little data to tell)."""
+    if train.sum() < 100 or valid.sum() < 100 or len(np.unique(y[train])) < 2:
+        return FALLBACK_OWN_WEIGHT
+    forest = context_trees(context[train], y[train], weight[train], config)
+    trees = forest.raw_scores(context[valid])
+    log_trees = np.log(np.clip(softmax(trees), 1e-300, 1.0))
+    own = context[valid][:, :len(LABELS)]  # the context features open with the own log-probabilities
+    scores = []
+    for candidate in OWN_WEIGHTS:
+        predicted = ((1.0 - candidate) * log_trees + candidate * own).argmax(axis=1)
+        scores.append(_weighted_macro_f1(y[valid], predicted, weight[valid]))
+    return OWN_WEIGHTS[int(np.argmax(scores))]
+
+
+def _weighted_macro_f1(gold: np.ndarray, predicted: np.ndarray, weight: np.ndarray) -> float:
+    f1 = []
+    for label in np.unique(gold):
+        tp = weight[(gold == label) & (predicted == label)].sum()
+        fp = weight[(gold != label) & (predicted == label)].sum()
+        fn = weight[(gold == label) & (predicted != label)].sum()
+        f1.append(2 * tp / max(1e-12, 2 * tp + fp + fn))
+    return float(np.mean(f1))
 
 
 def _group_folds(groups: np.ndarray, folds: int) -> np.ndarray:
     """Fold number per row, whole groups per fold, deterministic (by a stable hash of the group name)."""
-    import zlib
-
     unique = {g: zlib.crc32(str(g).encode()) % folds for g in set(groups.tolist())}
     return np.array([unique[g] for g in groups.tolist()])
 
@@ -247,25 +287,28 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
         oof[lo:hi] = softmax(logits)
 
     report("stage 2 (context)")
-    pages = [(lo, hi) for doc, lo, hi in zip(docs, bounds[:-1], bounds[1:]) if doc.context]
-    if config.stage2_rows and sum(hi - lo for lo, hi in pages) > config.stage2_rows:
-        share = config.stage2_rows / sum(hi - lo for lo, hi in pages)
+    page_docs = [i for i, doc in enumerate(docs) if doc.context]
+    if config.stage2_rows and sum(len(docs[i].labels) for i in page_docs) > config.stage2_rows:
+        share = config.stage2_rows / sum(len(docs[i].labels) for i in page_docs)
         rng = np.random.default_rng(1)
-        pages = [page for page in pages if rng.random() < share]  # whole pages: neighbours stay intact
-    context = np.vstack([context_features(oof[lo:hi]) for lo, hi in pages])
+        page_docs = [i for i in page_docs if rng.random() < share]  # whole pages: neighbours stay intact
+    pages = [(bounds[i], bounds[i + 1]) for i in page_docs]
+    chars = np.concatenate([[len(p.text) for p in doc.paragraphs] for doc in docs]).astype(np.float64)
+    context = np.vstack([context_features(oof[lo:hi], chars[lo:hi]) for lo, hi in pages])
     rows = np.concatenate([np.arange(lo, hi) for lo, hi in pages])
-    c_mean, c_scale = context.mean(axis=0), context.std(axis=0)
-    c_scale[c_scale < 1e-6] = 1.0
-    context -= c_mean
-    context /= c_scale
     weight = doc_weight[rows] * label_weights(y[rows], config.label_weight_power)
-    c_coef, c_intercept = offset_logistic(context, own_scores(oof[rows]), y[rows], weight, config.context_C)
+    learned = weight > 0
+    held_out = np.concatenate([np.full(hi - lo, _validation_group(docs[i].group)) for i, (lo, hi) in zip(page_docs, pages)]
+                              ) if pages else np.zeros(0, dtype=bool)
+    own_weight = choose_own_weight(context, y[rows], weight, learned & ~held_out, learned & held_out, config)
+    report(f"stage 2 trees (own-evidence weight {own_weight})")
+    forest = context_trees(context[learned], y[rows][learned], weight[learned], config)
     report("done")
 
     meta = dict(metadata or {})
     meta["training"] = {**meta.get("training", {}), "config": config.to_json(), "documents": len(docs), "paragraphs": int(len(y)),
                         "label_counts": {label.value: int((y == i).sum()) for i, label in enumerate(LABELS)},
-                        "seconds": round(time.perf_counter() - started, 1), "context_offsets": list(CONTEXT_OFFSETS)}
+                        "seconds": round(time.perf_counter() - started, 1)}
     return Model(
         config=features,
         idf=idf,
@@ -273,9 +316,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
         dense_scale=scale.astype(np.float64),
         weights=coef.astype(np.float32),
         intercept=intercept.astype(np.float64),
-        context_mean=c_mean,
-        context_scale=c_scale,
-        context_weights=c_coef.astype(np.float64),
-        context_intercept=c_intercept.astype(np.float64),
+        context=forest,
+        context_own_weight=own_weight,
         metadata=meta,
     )

@@ -51,6 +51,12 @@ def test_newer_format_and_wrong_labels_are_refused(tiny_model, tmp_path):
     _rewrite_metadata(path, tmp_path / "new.npz", lambda m: m.update(format_version=FORMAT_VERSION + 1))
     with pytest.raises(ModelError, match="newer"):
         load_model(tmp_path / "new.npz")
+    _rewrite_metadata(path, tmp_path / "old.npz", lambda m: m.update(format_version=FORMAT_VERSION - 1))
+    with pytest.raises(ModelError, match="no longer supported; retrain"):
+        load_model(tmp_path / "old.npz")
+    _rewrite_metadata(path, tmp_path / "ctx.npz", lambda m: m.update(context_width=3))
+    with pytest.raises(ModelError, match="another context layout"):
+        load_model(tmp_path / "ctx.npz")
     _rewrite_metadata(path, tmp_path / "lab.npz", lambda m: m.update(labels=["news", "ad"]))
     with pytest.raises(ModelError, match="label set"):
         load_model(tmp_path / "lab.npz")

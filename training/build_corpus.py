@@ -17,7 +17,7 @@ from joblib import Parallel, delayed
 
 from .corpus import DEFAULT_CACHE, REPO, corpora_dir, write_docs
 from .manual import MANUAL_DIR
-from .sources import BUILDERS, build_synthetic, build_team, gnad_articles
+from .sources import BUILDERS, build_synthetic, build_team, gnad_articles, team_lines
 
 
 def _build_one(name: str, corpora: Path, cache: Path) -> tuple[str, int, float]:
@@ -35,7 +35,7 @@ def build(corpora: Path, cache: Path, jobs: int = 2, only: list[str] | None = No
         print(f"built {name}: {count} docs in {seconds:.1f}s", file=sys.stderr)
     if only is None or "team" in only or "synthetic" in only:
         team = list(build_team(REPO / "data"))
-        write_docs(team, cache / "team.jsonl")
+        write_docs(team_lines(team), cache / "team.jsonl")
         count = write_docs(build_synthetic(team, gnad_articles(corpora)), cache / "synthetic.jsonl")
         print(f"built team: {len(team)} docs; synthetic: {count} pages", file=sys.stderr)
 

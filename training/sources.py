@@ -12,7 +12,7 @@ import json
 import random
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from classifier.decode import decode
@@ -384,6 +384,36 @@ AGENCY_SIGNOFFS = ("(dpa)", "(sda/dpa)", "(dab/sda/dpa)", "(APA)", "(AFP)", "(Re
 
 SYNTHETIC_PAGES_PER_ARTICLE = 2
 
+HEADING_POOLS = ("news:headline", "news:subheading")
+"""Team-written headlines and sub-headings (news lines), pooled apart: the page puts them in their places."""
+
+HEADLINE_SHARE = 0.85
+"""Synthetic pages that open with a headline (10kGNAD articles have none of their own)."""
+
+
+def heading_pool(doc: Doc) -> bool:
+    """A team group of headlines or sub-headings: it teaches in place, inside synthetic pages; as a bare
+    list of short headline-like lines it would look exactly like a teaser box."""
+    return bool(doc.rows) and all(row.label == Label.NEWS.value for row in doc.rows)
+
+
+def team_lines(team_docs: Iterable[Doc]) -> list[Doc]:
+    """The team-written groups that train and count as line collections (all but the heading pools)."""
+    return [doc for doc in team_docs if not heading_pool(doc)]
+
+
+def _pool_of(doc_id: str, label: str) -> str:
+    """The pool a team line joins: its label, with news lines split into headlines and sub-headings."""
+    if label != Label.NEWS.value:
+        return label
+    return HEADING_POOLS[0] if "-headline-" in doc_id else HEADING_POOLS[1]
+
+
+def _pick(pools: dict[tuple[str, str], list[list[str]]], split: str, pool: str, rng: random.Random) -> str:
+    """One line of a random group of a pool, from the page's own split (the other split if it has none)."""
+    groups = pools.get((split, pool)) or [g for (_, name), gs in sorted(pools.items()) if name == pool for g in gs]
+    return rng.choice(rng.choice(groups))
+
 
 def build_synthetic(team_docs: list[Doc], articles: list[tuple[str, str]]) -> Iterator[Doc]:
     """German pages assembled from real news articles and team-written boxes in realistic page positions.
@@ -400,7 +430,7 @@ def build_synthetic(team_docs: list[Doc], articles: list[tuple[str, str]]) -> It
             continue
         runs: dict[str, list[str]] = {}
         for row in doc.rows:
-            runs.setdefault(row.label, []).append(row.text)
+            runs.setdefault(_pool_of(doc.doc_id, row.label), []).append(row.text)
         for label, texts in runs.items():
             pools.setdefault((doc.split, label), []).append(texts)
     for doc_id, article in articles:
@@ -429,7 +459,13 @@ def build_synthetic(team_docs: list[Doc], articles: list[tuple[str, str]]) -> It
                     body.insert(rng.randint(2, len(body)), ad)
             if rng.random() < 0.5:
                 body.append((rng.choice(AGENCY_SIGNOFFS), Label.NEWS))
-            page = run(Label.BOILERPLATE, 0, 5) + body[:1] + run(Label.BOILERPLATE, 0, 2) + run(Label.CAPTION, 0, 2) + body[1:]
+            # headline and sub-headings come from their own random stream: the rest of the page stays as it was
+            heads = random.Random(zlib.crc32(f"synthetic-heads:{doc_id}:{copy}".encode()))
+            for _ in range(heads.choice((0, 0, 1, 2))):
+                body.insert(heads.randint(2, len(body)), (_pick(pools, split, HEADING_POOLS[1], heads), Label.NEWS))
+            headline = [(_pick(pools, split, HEADING_POOLS[0], heads), Label.NEWS)] if heads.random() < HEADLINE_SHARE else []
+            page = (run(Label.BOILERPLATE, 0, 5) + headline + body[:1] + run(Label.BOILERPLATE, 0, 2) + run(Label.CAPTION, 0, 2)
+                    + body[1:])
             tail = [run(Label.AD, 1, 8), run(Label.TEASER, 2, 9), run(Label.COMMENTS, 0, 10), run(Label.CAPTION, 0, 5),
                     run(Label.BOILERPLATE, 0, 5)]
             rng.shuffle(tail)
