@@ -30,7 +30,7 @@ class Forest:
     def __post_init__(self) -> None:
         trees, internal = self.feature.shape
         depth = int(np.log2(internal + 1))
-        if (internal + 1 != 2 ** depth or self.threshold.shape != (trees, internal) or self.leaf.shape != (trees, internal + 1)
+        if (internal + 1 != 2 ** depth or (trees and not internal) or self.threshold.shape != (trees, internal) or self.leaf.shape != (trees, internal + 1)
                 or self.base.ndim != 1 or trees % max(1, len(self.base))):
             raise ModelError(f"inconsistent tree arrays: feature {self.feature.shape}, threshold {self.threshold.shape}, "
                              f"leaf {self.leaf.shape}, base {self.base.shape}")

@@ -409,10 +409,11 @@ def _pool_of(doc_id: str, label: str) -> str:
     return HEADING_POOLS[0] if "-headline-" in doc_id else HEADING_POOLS[1]
 
 
-def _pick(pools: dict[tuple[str, str], list[list[str]]], split: str, pool: str, rng: random.Random) -> str:
-    """One line of a random group of a pool, from the page's own split (the other split if it has none)."""
-    groups = pools.get((split, pool)) or [g for (_, name), gs in sorted(pools.items()) if name == pool for g in gs]
-    return rng.choice(rng.choice(groups))
+def _heading(pools: dict[tuple[str, str], list[list[str]]], split: str, pool: str,
+             rng: random.Random) -> list[tuple[str, Label]]:
+    """One news line from a random group of a heading pool of the page's own split (none if it has none)."""
+    groups = pools.get((split, pool))
+    return [(rng.choice(rng.choice(groups)), Label.NEWS)] if groups else []
 
 
 def build_synthetic(team_docs: list[Doc], articles: list[tuple[str, str]]) -> Iterator[Doc]:
@@ -462,8 +463,9 @@ def build_synthetic(team_docs: list[Doc], articles: list[tuple[str, str]]) -> It
             # headline and sub-headings come from their own random stream: the rest of the page stays as it was
             heads = random.Random(zlib.crc32(f"synthetic-heads:{doc_id}:{copy}".encode()))
             for _ in range(heads.choice((0, 0, 1, 2))):
-                body.insert(heads.randint(2, len(body)), (_pick(pools, split, HEADING_POOLS[1], heads), Label.NEWS))
-            headline = [(_pick(pools, split, HEADING_POOLS[0], heads), Label.NEWS)] if heads.random() < HEADLINE_SHARE else []
+                position = heads.randint(2, len(body))
+                body[position:position] = _heading(pools, split, HEADING_POOLS[1], heads)
+            headline = _heading(pools, split, HEADING_POOLS[0], heads) if heads.random() < HEADLINE_SHARE else []
             page = (run(Label.BOILERPLATE, 0, 5) + headline + body[:1] + run(Label.BOILERPLATE, 0, 2) + run(Label.CAPTION, 0, 2)
                     + body[1:])
             tail = [run(Label.AD, 1, 8), run(Label.TEASER, 2, 9), run(Label.COMMENTS, 0, 10), run(Label.CAPTION, 0, 5),
