@@ -132,8 +132,6 @@ def load_model(path: str | os.PathLike[str]) -> Model:
 
     if meta.get("context_width") != CONTEXT_WIDTH:
         raise ModelError(f"{path}: model was trained with another context layout; retrain the model")
-    if arrays["context_feature"].dtype.kind not in "iu":
-        raise ModelError(f"{path}: inconsistent model (tree features are not integers)")
     try:
         context = Forest(**{field: arrays.pop(name) for name, field in TREE_ARRAYS.items()})
         return Model(config=FeatureConfig.from_json(meta["feature_config"]), metadata=meta, context=context,

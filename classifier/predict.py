@@ -111,6 +111,7 @@ class PageContext:
     def __init__(self, probabilities: np.ndarray, chars: np.ndarray) -> None:
         n, k = probabilities.shape
         self.probabilities, self.chars = probabilities, chars
+        self.own_log = np.log(np.clip(probabilities, LOG_FLOOR, 1.0))  # the first columns, and the pooled evidence
         self.cumulative = np.zeros((n + 1, k))  # one prefix sum serves the windows and the label region
         np.cumsum(probabilities, axis=0, out=self.cumulative[1:])
         self.total = np.maximum(self.cumulative[-1], 1e-9)
@@ -122,7 +123,7 @@ class PageContext:
         n, k = probabilities.shape
         index = np.arange(start, stop)
         out = np.zeros((len(index), CONTEXT_WIDTH))
-        out[:, :k] = np.log(np.clip(probabilities[start:stop], LOG_FLOOR, 1.0))
+        out[:, :k] = self.own_log[start:stop]
         column = k
         for offset in CONTEXT_OFFSETS:  # probabilities and a presence flag; zeros where there is no neighbour
             neighbour = index + offset
@@ -179,10 +180,15 @@ def context_stage(own: np.ndarray, chars: np.ndarray, model: Model) -> np.ndarra
     for start in range(0, len(own), CONTEXT_ROWS):
         stop = min(len(own), start + CONTEXT_ROWS)
         trees[start:stop] = model.context.raw_scores(page.rows(start, stop))
-    trees -= trees.max(axis=1, keepdims=True)
-    log_trees = trees - np.log(np.exp(trees).sum(axis=1, keepdims=True))
-    weight = model.context_own_weight
-    return softmax((1.0 - weight) * log_trees + weight * np.log(np.clip(own, LOG_FLOOR, 1.0)))
+    return softmax(pooled(trees, page.own_log, model.context_own_weight))
+
+
+def pooled(trees: np.ndarray, own_log: np.ndarray, weight: float) -> np.ndarray:
+    """Log-linear pool of the trees' log-probabilities (from their raw scores) with the paragraph's own
+    first-stage log-probabilities: ``(1 - weight) * trees + weight * own`` (unnormalized log scores)."""
+    log_trees = trees - trees.max(axis=1, keepdims=True)
+    log_trees -= np.log(np.exp(log_trees).sum(axis=1, keepdims=True))
+    return (1.0 - weight) * log_trees + weight * own_log
 
 
 def predict_proba_pages(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from .predict import context_features, softmax
+from .predict import context_features, pooled, softmax
 from .featurize import FeatureConfig, hashed_counts, tfidf
 from .labels import LABELS, Label
 from .model import Model
@@ -187,13 +187,11 @@ def choose_own_weight(context: np.ndarray, y: np.ndarray, weight: np.ndarray, tr
     if train.sum() < 100 or valid.sum() < 100 or len(np.unique(y[train])) < 2:
         return FALLBACK_OWN_WEIGHT
     forest = context_trees(context[train], y[train], weight[train], config)
-    trees = forest.raw_scores(context[valid])
-    log_trees = np.log(np.clip(softmax(trees), 1e-300, 1.0))
-    own = context[valid][:, :len(LABELS)]  # the context features open with the own log-probabilities
-    scores = []
-    for candidate in OWN_WEIGHTS:
-        predicted = ((1.0 - candidate) * log_trees + candidate * own).argmax(axis=1)
-        scores.append(_weighted_macro_f1(y[valid], predicted, weight[valid]))
+    held_out = context[valid]
+    trees = forest.raw_scores(held_out)
+    own_log = held_out[:, :len(LABELS)]  # the context features open with the own log-probabilities
+    scores = [_weighted_macro_f1(y[valid], pooled(trees, own_log, candidate).argmax(axis=1), weight[valid])
+              for candidate in OWN_WEIGHTS]
     return OWN_WEIGHTS[int(np.argmax(scores))]
 
 

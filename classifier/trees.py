@@ -30,10 +30,11 @@ class Forest:
     def __post_init__(self) -> None:
         trees, internal = self.feature.shape
         depth = int(np.log2(internal + 1))
-        if (internal + 1 != 2 ** depth or (trees and not internal) or self.threshold.shape != (trees, internal) or self.leaf.shape != (trees, internal + 1)
+        if (self.feature.dtype.kind not in "iu" or internal + 1 != 2 ** depth or (trees and not internal)
+                or self.threshold.shape != (trees, internal) or self.leaf.shape != (trees, internal + 1)
                 or self.base.ndim != 1 or trees % max(1, len(self.base))):
-            raise ModelError(f"inconsistent tree arrays: feature {self.feature.shape}, threshold {self.threshold.shape}, "
-                             f"leaf {self.leaf.shape}, base {self.base.shape}")
+            raise ModelError(f"inconsistent tree arrays: feature {self.feature.shape} {self.feature.dtype}, "
+                             f"threshold {self.threshold.shape}, leaf {self.leaf.shape}, base {self.base.shape}")
 
     @property
     def depth(self) -> int:
@@ -47,7 +48,7 @@ class Forest:
             return np.broadcast_to(self.base, (len(x), n_classes)).copy()
         # walk all trees down together: one flat gather per level (np.take with 32-bit indices beats 2-D
         # fancy indexing; a chunk of rows times the context width stays far below 2**31)
-        features, thresholds = self.feature.ravel().astype(np.int32), self.threshold.ravel()
+        features, thresholds = self.feature.ravel().astype(np.int32, copy=False), self.threshold.ravel()
         offsets = np.arange(trees, dtype=np.int32) * internal
         flat = np.ascontiguousarray(x, dtype=np.float64).ravel()
         row_starts = (np.arange(len(x), dtype=np.int32) * x.shape[1])[:, None]

@@ -46,6 +46,8 @@ def test_a_shallow_leaf_is_padded_to_full_depth():
 def test_inconsistent_arrays_are_refused():
     with pytest.raises(ModelError, match="inconsistent tree arrays"):
         Forest(np.zeros((2, 3), dtype=np.int32), np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(2))
+    with pytest.raises(ModelError, match="inconsistent tree arrays"):  # feature indices must be integers
+        Forest(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((2, 4)), np.zeros(2))
     with pytest.raises(ModelError, match="inconsistent tree arrays"):  # trees without a single node
         Forest(np.zeros((2, 0), dtype=np.int32), np.zeros((2, 0)), np.zeros((2, 1)), np.zeros(2))
 
