@@ -35,9 +35,14 @@ how far each paragraph is from the nearest such anchor before and after it."""
 LENGTH_CAP = 1000
 """Characters counted per paragraph when weighing a page's news mass (one huge block must not be all)."""
 
+SHORT_RUN_CHARS = 100
+"""Paragraphs shorter than this form runs: a headline stands alone above its lead, while a teaser list, a
+menu or an archive box is a long run of short lines."""
+
 _K = len(LABELS)
-CONTEXT_WIDTH = _K + (_K + 1) * len(CONTEXT_OFFSETS) + 2 * (_K + 1) + 2 * _K + 6 + 1
-"""Columns of :func:`context_features`: own, near neighbours, windows, label region, news region, length."""
+CONTEXT_WIDTH = _K + (_K + 1) * len(CONTEXT_OFFSETS) + 2 * (_K + 1) + 2 * _K + 6 + 1 + len(CONTEXT_OFFSETS) + 1
+"""Columns of :func:`context_features`: own, near neighbours, windows, label region, news region, length,
+the near neighbours' lengths, the short run."""
 
 LOG_FLOOR = 1e-4
 
@@ -96,7 +101,8 @@ def context_features(probabilities: np.ndarray, chars: np.ndarray) -> np.ndarray
       before it and after it (comments follow the article, navigation precedes it);
     - where it sits relative to the article: the share of length-weighted news mass before and after it,
       and the distance (log paragraphs) to the nearest long news paragraph before and after it;
-    - its own length (log characters).
+    - its own length and its near neighbours' lengths (log characters; 0 where there is no neighbour);
+    - the length of the run of short paragraphs (:data:`SHORT_RUN_CHARS`) it belongs to (log; 0 if long).
 
     Page-level averages were tried and dropped: they let the stage learn which corpus a page came from.
     Shares within the page do not.
@@ -116,6 +122,13 @@ class PageContext:
         np.cumsum(probabilities, axis=0, out=self.cumulative[1:])
         self.total = np.maximum(self.cumulative[-1], 1e-9)
         self.news = _news_region(probabilities[:, LABELS.index(Label.NEWS)], chars)
+        self.log_chars = np.log1p(chars)
+        self.short_run = np.log1p(_short_runs(chars))
+        # each paragraph's probabilities, a presence flag and its log length, with zero rows around the page:
+        # the neighbours at any offset are then a plain slice (no index arrays, no masks)
+        self.reach = max(abs(offset) for offset in CONTEXT_OFFSETS)
+        self.neighbours = np.zeros((n + 2 * self.reach, k + 2))
+        self.neighbours[self.reach:self.reach + n] = np.column_stack([probabilities, np.ones(n), self.log_chars])
 
     def rows(self, start: int, stop: int) -> np.ndarray:
         """The :data:`CONTEXT_WIDTH` context features of rows ``start:stop`` (see :func:`context_features`)."""
@@ -125,11 +138,9 @@ class PageContext:
         out = np.zeros((len(index), CONTEXT_WIDTH))
         out[:, :k] = self.own_log[start:stop]
         column = k
+        reach, neighbours = self.reach, self.neighbours
         for offset in CONTEXT_OFFSETS:  # probabilities and a presence flag; zeros where there is no neighbour
-            neighbour = index + offset
-            present = (neighbour >= 0) & (neighbour < n)
-            out[present, column:column + k] = probabilities[neighbour[present]]
-            out[present, column + k] = 1.0
+            out[:, column:column + k + 1] = neighbours[start + reach + offset:stop + reach + offset, :k + 1]
             column += k + 1
         near, far = CONTEXT_WINDOW
         for lo, hi in ((index - far, index - near + 1), (index + near, index + far + 1)):
@@ -143,8 +154,22 @@ class PageContext:
         out[:, column + k:column + 2 * k] = (total - after) / total
         column += 2 * k
         out[:, column:column + 6] = self.news[start:stop]
-        out[:, column + 6] = np.log1p(self.chars[start:stop])
+        out[:, column + 6] = self.log_chars[start:stop]
+        column += 7
+        for offset in CONTEXT_OFFSETS:
+            out[:, column] = neighbours[start + reach + offset:stop + reach + offset, k + 1]
+            column += 1
+        out[:, column] = self.short_run[start:stop]
         return out
+
+
+def _short_runs(chars: np.ndarray) -> np.ndarray:
+    """For each paragraph, the number of consecutive short paragraphs around it, itself included (0 if long)."""
+    short = chars < SHORT_RUN_CHARS
+    if not len(short):
+        return np.zeros(0)
+    run = np.cumsum(np.concatenate([[True], short[1:] != short[:-1]])) - 1
+    return np.where(short, np.bincount(run)[run], 0).astype(np.float64)
 
 
 def _news_region(news: np.ndarray, chars: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 import numpy as np
 
-from classifier.predict import CONTEXT_WIDTH, context_features, predict, predict_proba
+from classifier.predict import CONTEXT_OFFSETS, CONTEXT_WIDTH, context_features, predict, predict_proba
 from classifier.labels import LABELS, Label
 from classifier.paragraph import Paragraph
 
@@ -24,18 +24,28 @@ def test_context_features_see_own_scores_and_neighbours():
     prev1 = slice(k + (k + 1), k + (k + 1) + k)  # offsets (-2, -1, 1, 2): the second block is -1
     assert np.allclose(z[1, prev1], probabilities[0]) and z[1, prev1.stop] == 1.0
     assert z[0, prev1.stop] == 0.0 and not z[0, prev1].any()  # the first paragraph has no previous neighbour
-    assert z[2, -1] == np.log1p(80)
+    own_length = CONTEXT_WIDTH - len(CONTEXT_OFFSETS) - 2
+    assert z[2, own_length] == np.log1p(80)
+    assert np.allclose(z[1, own_length + 1:own_length + 5], np.log1p([0, 400, 80, 0]))  # neighbours -2, -1, 1, 2
 
 
 def test_context_features_place_comments_after_the_article():
     # nav line, headline, two long body paragraphs, then three comments
     probabilities, chars = _page((0.2, 20), (0.7, 60), (0.95, 600), (0.9, 500), (0.05, 200), (0.1, 300), (0.05, 100))
     z = context_features(probabilities, chars)
-    news_before, news_after, to_previous, to_next = z[:, -7], z[:, -6], z[:, -4], z[:, -3]
+    news = CONTEXT_WIDTH - len(CONTEXT_OFFSETS) - 8  # the six news-region columns, then the lengths
+    news_before, news_after, to_previous, to_next = z[:, news], z[:, news + 1], z[:, news + 3], z[:, news + 4]
     assert news_before[0] == 0 and news_after[-1] == 0 and np.all(np.diff(news_before) >= 0)
     assert news_before[4] > 0.9 and news_after[1] > 0.9  # comments follow the article, the headline precedes it
     assert to_previous[4] == np.log1p(1) and to_previous[6] == np.log1p(3)  # anchors: the two long body paragraphs
     assert to_next[0] == np.log1p(2) and to_next[4] == to_next[6] == np.log1p(len(chars)) + 1  # no anchor after
+
+
+def test_context_features_tell_a_lone_headline_from_a_list_of_short_lines():
+    # a headline above its lead, then a box of four short teaser lines, then a long paragraph
+    probabilities, chars = _page((0.7, 60), (0.9, 400), (0.6, 70), (0.6, 80), (0.6, 65), (0.6, 90), (0.9, 300))
+    short_run = context_features(probabilities, chars)[:, -1]
+    assert np.allclose(short_run, np.log1p([1, 0, 4, 4, 4, 4, 0]))
 
 
 def test_context_features_of_an_empty_page():
@@ -66,8 +76,8 @@ def test_huge_page_is_chunked_consistently(tiny_model, monkeypatch):
 
 
 def test_settling_drops_what_the_cleaned_page_would_drop_and_then_holds():
-    """Seed 000 with the bundled model: on the full page the donation appeal "Würdest du gerne watson …
-    unterstützen?" is narrowly news; on the cleaned page, away from the article's end, it is not.
+    """Seed 000 with the bundled model: on the full page the gallery title "Warum der KI-Boom böse enden
+    könnte" (twice) is narrowly news; on the cleaned page, away from the article's end, it is not.
     Settling drops it (labelled from its full-page probabilities, not kept), and the settled kept
     paragraphs, read back from the cleaned text, all stay kept."""
     from pathlib import Path
@@ -82,7 +92,7 @@ def test_settling_drops_what_the_cleaned_page_would_drop_and_then_holds():
     raw_kept = {i for i, p in enumerate(raw) if p.label in keep}
     settled_kept = {i for i, p in enumerate(settled) if p.label in keep}
     assert settled_kept < raw_kept  # a strict subset: settling did drop something here
-    assert any(paragraphs[i].text.startswith("Würdest du gerne watson") for i in raw_kept - settled_kept)
+    assert any(paragraphs[i].text == "Warum der KI-Boom böse enden könnte" for i in raw_kept - settled_kept)
     assert all(s.scores == r.scores for s, r in zip(settled, raw) if r.label not in keep)
     for i in raw_kept - settled_kept:
         full_page = dict(zip(LABELS, raw[i].scores))

@@ -122,7 +122,15 @@ def build_l3s(root: Path, split: str | None = None) -> Iterator[Doc]:
 
 # --------------------------------------------------------------------------- Dragnet
 
-_DRAGNET_COMMENTS = re.compile(r"\n*!@#\$%\^&\*\(\)\s+COMMENTS\n*")
+# The annotators' separator line "!@#$%^&*()  COMMENTS" was typed by hand: 10 of the 416 files garble it
+# ("@#$%^&*() COMMENTS", "!@ $%^&*()  COMMENTS", ...). Missing one turns a whole comment thread into "article".
+_DRAGNET_COMMENTS = re.compile(r"\n*^[ \t]*[!@#$%^&*()][!@#$%^&*() \t]{4,}COMMENTS[ \t]*$\n*", re.MULTILINE)
+
+
+def split_dragnet_gold(gold: str) -> tuple[str, str]:
+    """The article part and the comments part ("" if none) of a Dragnet gold file."""
+    article, comments = (_DRAGNET_COMMENTS.split(gold, maxsplit=1) + [""])[:2]
+    return article, comments
 
 
 def build_dragnet(root: Path) -> Iterator[Doc]:
@@ -137,7 +145,7 @@ def build_dragnet(root: Path) -> Iterator[Doc]:
         if html is None:
             continue
         gold = gold_path.read_bytes().decode("utf-8", errors="replace")
-        article, comments = (_DRAGNET_COMMENTS.split(gold, maxsplit=1) + [""])[:2]
+        article, comments = split_dragnet_gold(gold)
         blocks = html_blocks(html)
         matchers = [(GoldMatcher(article), Label.NEWS)] + ([(GoldMatcher(comments), Label.COMMENTS)] if comments.strip() else [])
         doc = html_doc(f"dragnet:{page_id}", f"dragnet:{page_id}", guess_language(article), "dragnet", blocks,
@@ -175,6 +183,16 @@ def build_cleaneval(root: Path) -> Iterator[Doc]:
 # --------------------------------------------------------------------------- WCXB
 
 
+WCXB_SKIPPED_TYPES = frozenset({"forum"})
+"""WCXB page types left out: a forum thread's gold "main content" is every post, which LABELS.md calls
+comments (reader posts); as news they taught that a comment thread is article text."""
+
+
+def _wcxb_page_type(meta: dict) -> str:
+    page_type = (meta.get("_internal") or {}).get("page_type") or {}
+    return str(page_type.get("primary", "") if isinstance(page_type, dict) else page_type)
+
+
 def build_wcxb(root: Path) -> Iterator[Doc]:
     base = root / "WCXB" / "dev"
     for gold_path in sorted((base / "ground-truth").glob("*.json")):
@@ -182,6 +200,8 @@ def build_wcxb(root: Path) -> Iterator[Doc]:
         if not html_path.exists():
             continue
         meta = json.loads(gold_path.read_text(encoding="utf-8"))
+        if _wcxb_page_type(meta) in WCXB_SKIPPED_TYPES:
+            continue
         truth = meta.get("ground_truth") or {}
         gold = truth.get("main_content") or ""
         if not gold.strip():
