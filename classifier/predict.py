@@ -116,7 +116,7 @@ class PageContext:
 
     def __init__(self, probabilities: np.ndarray, chars: np.ndarray) -> None:
         n, k = probabilities.shape
-        self.probabilities, self.chars = probabilities, chars
+        self.probabilities = probabilities
         self.own_log = np.log(np.clip(probabilities, LOG_FLOOR, 1.0))  # the first columns, and the pooled evidence
         self.cumulative = np.zeros((n + 1, k))  # one prefix sum serves the windows and the label region
         np.cumsum(probabilities, axis=0, out=self.cumulative[1:])
