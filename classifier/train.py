@@ -45,6 +45,8 @@ class TrainDoc:
     """False for collections of isolated lines (not a real page layout): they teach stage 1 only."""
     row_weights: tuple[float, ...] = ()
     """Per-paragraph weights (default 1); 0 keeps a paragraph as context for its neighbours but unlearned."""
+    curated: bool = False
+    """Written or labelled by hand: sampled for stage 1 at the corpus rates without moving them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,8 @@ class TrainConfig:
     label_weight_power: float = 0.35
     """Rare labels get weight (n_most_common / n_label) ** power: balance without drowning precision."""
     stage1_rows: int = 130_000
-    """At most this many paragraphs (a seeded sample, common labels thinned first) train stage 1."""
+    """At most this many corpus paragraphs (a seeded sample, common labels thinned first), plus the curated
+    ones at the same per-label rates, train stage 1 (see :func:`stage1_sample`)."""
     stage2_rows: int = 500_000
     """Paragraphs (in whole pages, seeded sample) that train the small context stage."""
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -118,15 +121,16 @@ def _logistic(x: sp.spmatrix | np.ndarray, y: np.ndarray, weight: np.ndarray, C:
     return coef, intercept
 
 
-def stage1_sample(y: np.ndarray, limit: int, seed: int = 0) -> np.ndarray:
-    """Boolean mask of the rows that train stage 1: every row of the rare labels, the common ones thinned
-    to a shared cap so the sample has at most ``limit`` rows (deterministic for a given seed)."""
-    counts = np.bincount(y, minlength=len(LABELS))
-    if counts.sum() <= limit:
-        return np.ones(len(y), dtype=bool)
-    cap = _label_cap(counts, limit)
+def stage1_sample(y: np.ndarray, limit: int, eligible: np.ndarray, curated: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Boolean mask of the eligible rows that train stage 1 (deterministic for a given seed): every row of
+    the rare labels, the common ones thinned to a shared cap, set so that the corpus (not curated) rows of
+    the sample number at most ``limit``. Curated rows are sampled at their label's rate but do not move the
+    cap: adding hand-written data never thins the corpus rows stage 1 learns from (German team comments
+    must not cost English comments)."""
+    counts = np.bincount(y[eligible & ~curated], minlength=len(LABELS))
+    cap = _label_cap(counts, limit) if counts.sum() > limit else np.inf
     keep_share = np.minimum(1.0, cap / np.maximum(counts, 1))
-    return np.random.default_rng(seed).random(len(y)) < keep_share[y]
+    return eligible & (np.random.default_rng(seed).random(len(y)) < keep_share[y])
 
 
 def _label_cap(counts: np.ndarray, limit: int) -> float:
@@ -233,7 +237,8 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
     doc_weight = np.concatenate([np.full(len(doc.labels), doc.weight) * (np.asarray(doc.row_weights) if doc.row_weights else 1.0)
                                  for doc in docs])
     groups = np.concatenate([np.full(len(doc.labels), doc.group, dtype=object) for doc in docs])
-    sample = stage1_sample(y, config.stage1_rows) & (doc_weight > 0)
+    curated = np.concatenate([np.full(len(doc.labels), doc.curated) for doc in docs])
+    sample = stage1_sample(y, config.stage1_rows, doc_weight > 0, curated)
     report(f"featurizing {len(docs)} documents, {len(y)} paragraphs ({int(sample.sum())} for stage 1)")
 
     df = np.zeros(features.n_hashed, dtype=np.int64)

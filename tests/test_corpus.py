@@ -39,6 +39,12 @@ def test_dragnet_gold_splits_at_every_spelling_of_the_comment_separator(separato
     assert comments == "First comment.\nSecond.\n"
 
 
+def test_dragnet_gold_splits_with_windows_line_ends() -> None:
+    article, comments = split_dragnet_gold("Title\r\n\r\nBody text.\r\n!@#$%^&*()  COMMENTS\r\n\r\nFirst comment.\r\n")
+    assert article == "Title\n\nBody text."
+    assert comments == "First comment.\n"
+
+
 def test_dragnet_gold_without_separator_is_all_article() -> None:
     gold = "Title\n\nWe read 10 COMMENTS on this & more!\n"
     assert split_dragnet_gold(gold) == (gold, "")

@@ -112,3 +112,21 @@ def test_eval_cli_reports_side_by_side(tmp_path, tiny_model, capsys):
     assert result["paragraph"]["m"]["macro_f1"] == 1.0 and result["text_level"]["m"]["f1"] == 1.0
     assert "m (baseline)" in md and "Confusion matrix" in md
     assert (tmp_path / "report.m.png").exists()
+
+
+def test_stage1_sample_thins_common_labels_and_curated_rows_never_thin_the_corpus():
+    from classifier.labels import LABELS
+    from classifier.train import stage1_sample
+
+    news, ad, comments = (LABELS.index(label) for label in (Label.NEWS, Label.AD, Label.COMMENTS))
+    corpus = np.array([news] * 6000 + [comments] * 3000 + [ad] * 100)
+    eligible = np.ones(len(corpus), dtype=bool)
+    eligible[:1000] = False  # e.g. rows no rule vouches for
+    alone = stage1_sample(corpus, 2000, eligible, np.zeros(len(corpus), dtype=bool))
+    assert not alone[:1000].any() and alone[-100:].all()  # ineligible rows never, the rare label whole
+    assert 1800 < alone.sum() < 2200 and abs(alone[corpus == news].sum() - alone[corpus == comments].sum()) < 150
+    curated = np.array([comments] * 5000 + [ad] * 50)  # team-written comments, appended
+    y = np.concatenate([corpus, curated])
+    mixed = stage1_sample(y, 2000, np.concatenate([eligible, np.ones(len(curated), dtype=bool)]), np.arange(len(y)) >= len(corpus))
+    assert np.array_equal(mixed[:len(corpus)], alone)  # the corpus rows are sampled exactly as without them
+    assert 0 < mixed[len(corpus):-50].sum() < 5000 and mixed[-50:].all()  # curated comments at the comments rate

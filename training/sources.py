@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import html as html_lib
 import json
 import random
 import re
@@ -123,12 +124,14 @@ def build_l3s(root: Path, split: str | None = None) -> Iterator[Doc]:
 # --------------------------------------------------------------------------- Dragnet
 
 # The annotators' separator line "!@#$%^&*()  COMMENTS" was typed by hand: 10 of the 416 files garble it
-# ("@#$%^&*() COMMENTS", "!@ $%^&*()  COMMENTS", ...). Missing one turns a whole comment thread into "article".
+# ("@#$%^&*() COMMENTS", "!@ $%^&*()  COMMENTS", ...), and 60 files have Windows line ends, where "$" does not
+# match before "\r". Missing one turns a whole comment thread into "article".
 _DRAGNET_COMMENTS = re.compile(r"\n*^[ \t]*[!@#$%^&*()][!@#$%^&*() \t]{4,}COMMENTS[ \t]*$\n*", re.MULTILINE)
 
 
 def split_dragnet_gold(gold: str) -> tuple[str, str]:
     """The article part and the comments part ("" if none) of a Dragnet gold file."""
+    gold = gold.replace("\r\n", "\n").replace("\r", "\n")
     article, comments = (_DRAGNET_COMMENTS.split(gold, maxsplit=1) + [""])[:2]
     return article, comments
 
@@ -203,7 +206,7 @@ def build_wcxb(root: Path) -> Iterator[Doc]:
         if _wcxb_page_type(meta) in WCXB_SKIPPED_TYPES:
             continue
         truth = meta.get("ground_truth") or {}
-        gold = truth.get("main_content") or ""
+        gold = html_lib.unescape(truth.get("main_content") or "")  # one page's gold keeps "I&#39;m" from its HTML
         if not gold.strip():
             continue
         html = _read_gz(html_path)

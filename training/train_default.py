@@ -62,6 +62,11 @@ def row_weight(doc: Doc, row: Row) -> float:
     return 1.0 if fine_known(doc, row) else COARSE_ROW_WEIGHT
 
 
+def team_data(doc: Doc) -> bool:
+    """Written or hand-labelled by the team: left out of the "before" model, curated in stage 1's sample."""
+    return doc.source in TEAM_DATA or any(row.label_source == MANUAL for row in doc.rows)
+
+
 def to_train_doc(doc: Doc) -> TrainDoc:
     rows = doc.rows
     if len(rows) > MAX_DOC_PARAGRAPHS:
@@ -69,7 +74,7 @@ def to_train_doc(doc: Doc) -> TrainDoc:
         rows = rows[start:start + MAX_DOC_PARAGRAPHS]
     return TrainDoc(doc.doc_id, doc.site, tuple(r.paragraph() for r in rows), tuple(Label(r.label) for r in rows),
                     SOURCE_WEIGHT.get(doc.source, 1.0), context=doc.source not in LINE_COLLECTIONS,
-                    row_weights=tuple(row_weight(doc, r) for r in rows))
+                    row_weights=tuple(row_weight(doc, r) for r in rows), curated=team_data(doc))
 
 
 def load_split(cache: Path, split: str, sources: set[str] | None = None) -> Iterator[Doc]:
@@ -91,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     digest = hashlib.sha256()
     train_docs, sources = [], set()
     for doc in load_split(args.cache, "train", set(args.sources) if args.sources else None):
-        if args.without_team_data and (doc.source in TEAM_DATA or any(row.label_source == MANUAL for row in doc.rows)):
+        if args.without_team_data and team_data(doc):
             continue
         if selected(doc) and (args.sample >= 1.0 or random.Random(doc.doc_id).random() < args.sample):
             train_docs.append(to_train_doc(doc))
