@@ -25,9 +25,11 @@ def predicted_labels(items: Sequence[tuple[Label, str]], model: Model) -> list[L
     return labels_of(doc_paragraphs(items), model)
 
 
-def labels_of(paragraphs: Sequence[Paragraph], model: Model) -> list[Label]:
-    """Each paragraph's label as the cleaner sees it (settled for the default keep set)."""
-    return [LABELS[i] for i in predict_proba(paragraphs, model, cleaner.DEFAULT_KEEP).argmax(axis=1)]
+def labels_of(paragraphs: Sequence[Paragraph], model: Model, settled: bool = True) -> list[Label]:
+    """Each paragraph's label as the cleaner sees it (settled for the default keep set), or the full-page
+    labels (``settled=False``)."""
+    keep = cleaner.DEFAULT_KEEP if settled else None
+    return [LABELS[i] for i in predict_proba(paragraphs, model, keep).argmax(axis=1)]
 
 
 def evaluate_labelled(docs: Sequence[LabelledDoc], model: Model) -> dict:

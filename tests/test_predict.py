@@ -75,18 +75,24 @@ def test_huge_page_is_chunked_consistently(tiny_model, monkeypatch):
     assert Label.NEWS in {LABELS[i] for i in chunked.argmax(axis=1)}
 
 
+def _seed_001_from_its_sixth_paragraph() -> list[Paragraph]:
+    from pathlib import Path
+
+    from classifier.segment import segment_text
+
+    text = (Path(__file__).resolve().parents[1] / "seeds" / "001_a39d696d3259fc17.txt").read_text(encoding="utf-8")
+    return segment_text("\n\n".join(p.text for p in segment_text(text)[5:]))
+
+
 def test_settling_drops_what_the_cleaned_page_would_drop_and_then_holds():
     """Seed 001 scraped from its sixth paragraph on (a dump that starts mid-article), with the bundled model:
     on that page the advertorial "Seit August 2024 gelten neue Regeln …" is narrowly news; on the cleaned
     page, among article paragraphs only, it is not. Settling drops it (labelled from its page
     probabilities, not kept), and the settled kept paragraphs, read back from the cleaned text, all stay kept."""
-    from pathlib import Path
-
     from classifier.model import default_model
     from classifier.segment import segment_text
 
-    text = (Path(__file__).resolve().parents[1] / "seeds" / "001_a39d696d3259fc17.txt").read_text(encoding="utf-8")
-    paragraphs, keep = segment_text("\n\n".join(p.text for p in segment_text(text)[5:])), {Label.NEWS}
+    paragraphs, keep = _seed_001_from_its_sixth_paragraph(), {Label.NEWS}
     raw = predict(paragraphs, default_model())
     settled = predict(paragraphs, default_model(), keep)
     raw_kept = {i for i, p in enumerate(raw) if p.label in keep}
@@ -115,3 +121,14 @@ def test_context_stage_pools_own_evidence_at_the_models_weight(tiny_model):
     trees = tiny_model.context.raw_scores(context_features(own, chars))
     assert np.allclose(context_stage(own, chars, replace(tiny_model, context_own_weight=0.0)),
                        np.exp(trees) / np.exp(trees).sum(axis=1, keepdims=True))
+
+
+def test_evaluation_scores_the_settled_labels_unless_asked_for_the_full_page_ones():
+    from classifier.evaluate import labels_of
+    from classifier.model import default_model
+
+    paragraphs = _seed_001_from_its_sixth_paragraph()
+    settled = labels_of(paragraphs, default_model())
+    assert settled == [p.label for p in predict(paragraphs, default_model(), {Label.NEWS})]
+    full_page = labels_of(paragraphs, default_model(), settled=False)
+    assert full_page == [p.label for p in predict(paragraphs, default_model())] != settled

@@ -54,12 +54,12 @@ def test_docs(cache: Path) -> Iterator[Doc]:
         yield from (doc for doc in read_docs(path) if doc.split == "test")
 
 
-def evaluate(model: Model, cache: Path, with_justext: bool = True) -> dict:
+def evaluate(model: Model, cache: Path, with_justext: bool = True, settled: bool = True) -> dict:
     """All held-out measures for one model on the cached corpus."""
-    return score_docs(test_docs(cache), model, with_justext)
+    return score_docs(test_docs(cache), model, with_justext, settled)
 
 
-def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True) -> dict:
+def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True, settled: bool = True) -> dict:
     """Paragraph- and text-level measures of one model on documents (HTML docs before their text twins)."""
     buckets: dict[str, tuple[list[Label], list[Label]]] = defaultdict(lambda: ([], []))
     keep_buckets: dict[str, tuple[list[bool], list[bool]]] = defaultdict(lambda: ([], []))
@@ -70,7 +70,7 @@ def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True) -> 
         if doc.gold_text:
             gold_texts[doc.doc_id] = doc.gold_text
         started = time.perf_counter()
-        predicted = labels_of(doc.paragraphs(), model)
+        predicted = labels_of(doc.paragraphs(), model, settled)
         seconds += time.perf_counter() - started
         fine = [fine_known(doc, row) for row in doc.rows]
         binary = [(g is Label.NEWS, p is Label.NEWS) for g, p, row in zip(doc.labels(), predicted, doc.rows) if trusted(doc, row)]
@@ -148,8 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPORT_DIR / "heldout")
     parser.add_argument("--no-justext", action="store_true")
     parser.add_argument("--embed", action="store_true", help="store the headline metrics in the model's metadata")
+    parser.add_argument("--full-page-labels", action="store_true",
+                        help="score the full-page labels instead of the settled ones the cleaner acts on")
     args = parser.parse_args(argv)
-    result = evaluate(load_model(args.model), args.cache, not args.no_justext)
+    if args.embed and args.full_page_labels:
+        parser.error("--embed stores the settled labels' metrics; drop --full-page-labels")
+    result = evaluate(load_model(args.model), args.cache, not args.no_justext, not args.full_page_labels)
     base = evaluate(load_model(args.baseline), args.cache, False) if args.baseline else None
     result["headline"] = headline_metrics(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
