@@ -291,8 +291,9 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
 
     report("stage 2 (context)")
     page_docs = [i for i, doc in enumerate(docs) if doc.context]
-    if config.stage2_rows and sum(len(docs[i].labels) for i in page_docs) > config.stage2_rows:
-        share = config.stage2_rows / sum(len(docs[i].labels) for i in page_docs)
+    page_rows = sum(len(docs[i].labels) for i in page_docs)
+    if config.stage2_rows and page_rows > config.stage2_rows:
+        share = config.stage2_rows / page_rows
         rng = np.random.default_rng(1)
         page_docs = [i for i in page_docs if rng.random() < share]  # whole pages: neighbours stay intact
     pages = [(bounds[i], bounds[i + 1]) for i in page_docs]
