@@ -1,11 +1,13 @@
-"""Corpus building on hand-written inputs: gold-text matching and the Dragnet gold split."""
+"""Corpus building on hand-written inputs: gold-text matching, the Dragnet gold split, L3S's label mapping."""
 
 from __future__ import annotations
 
 import pytest
 
+from classifier.labels import Label
+from classifier.segment import html_blocks
 from training.corpus import GoldMatcher
-from training.sources import split_dragnet_gold
+from training.sources import _l3s_label, split_dragnet_gold
 
 GOLD = (
     "Die Stadt plant einen neuen \u201eRadweg\u201c entlang der Elbe \u2013 er soll 2027 fertig sein.\n"
@@ -48,3 +50,30 @@ def test_dragnet_gold_splits_with_windows_line_ends() -> None:
 def test_dragnet_gold_without_separator_is_all_article() -> None:
     gold = "Title\n\nWe read 10 COMMENTS on this & more!\n"
     assert split_dragnet_gold(gold) == (gold, "")
+
+
+L3S_PAGE = """<html><body><div class="article">
+<p data-gold="2">The council voted on Tuesday to close the old bridge for repairs until the spring.</p>
+<div class="photo"><span data-gold="3">Workers inspect the bridge on Monday.</span></div>
+<div class="storyphotocredit"><span data-gold="3">Jamal Saidi/Reuters</span></div>
+<p data-gold="3">Photo by Mark Jones</p>
+<p class="byline-image"><span data-gold="3">By Jane Miller</span></p>
+<p data-gold="3">Copyright 2008 The Associated Press. All rights reserved.</p>
+<div class="topics"><span data-gold="3">Filed under: Politics, Transport</span></div>
+<div class="author image"><span data-gold="3">Staff writer of the Daily Herald</span></div>
+</div></body></html>"""
+
+
+def test_l3s_supplemental_blocks_are_captions_only_in_picture_containers_or_with_a_photo_credit() -> None:
+    labelled = [(b.paragraph.text, _l3s_label(b)[0], _l3s_label(b)[2]) for b in html_blocks(L3S_PAGE, mark_attribute="data-gold")]
+    assert labelled == [
+        ("The council voted on Tuesday to close the old bridge for repairs until the spring.", Label.NEWS, "l3s-sel2"),
+        ("Workers inspect the bridge on Monday.", Label.CAPTION, "l3s-sel3-caption"),
+        ("Jamal Saidi/Reuters", Label.CAPTION, "l3s-sel3-caption"),
+        ("Photo by Mark Jones", Label.CAPTION, "l3s-sel3-caption"),
+        ("By Jane Miller", Label.BOILERPLATE, "l3s-sel3-dateline"),
+        ("Copyright 2008 The Associated Press. All rights reserved.", Label.BOILERPLATE, "l3s-sel3-other"),
+        ("Filed under: Politics, Transport", Label.BOILERPLATE, "l3s-sel3-other"),
+        ("Staff writer of the Daily Herald", Label.BOILERPLATE, "l3s-sel3-other"),
+    ]
+

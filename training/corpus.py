@@ -229,8 +229,8 @@ def weak_label(paragraph: Paragraph, allowed: frozenset[str] | None = None) -> t
     return Label.BOILERPLATE, "default-boilerplate"
 
 
-UNTRUSTED_RULES = frozenset({"cls-comment", "cls-teaser", "text-comment-widget", "gold-news-dateline"})
-"""Rules the audit's second round found below 95 % agreement (data/README.md). Relabelling their blocks
+UNTRUSTED_RULES = frozenset({"cls-comment", "cls-teaser", "text-comment-widget", "gold-news-dateline", "l3s-sel3-other"})
+"""Rules the audit's second and third rounds found below 95 % agreement (data/README.md). Relabelling their blocks
 as boilerplate would be wrong most of the time, so their rows are dropped from training and evaluation."""
 
 

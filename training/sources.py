@@ -93,12 +93,30 @@ _BYLINE = re.compile(r"^\s*(by|von|from|posted by|written by)\s+[A-ZÄÖÜ][\w.'
 _L3S_LABELS = {"1": Label.NEWS, "2": Label.NEWS, "3": Label.CAPTION, "4": Label.TEASER, "5": Label.COMMENTS}
 
 
+_L3S_PICTURE_CLASS = re.compile(r"caption|photo|cutline|image|picture|(?<!to)pics?$|img|figure")
+_L3S_BYLINE_CLASS = re.compile(r"byline|author|creditline")
+_PHOTO_CREDIT = re.compile(r"^\W*(staff )?(photo(graph)?s?|pictures?|images?)( by\b|\s*:)|^\s*courtesy\s*:", re.IGNORECASE)
+
+
+def is_l3s_caption(block: HtmlBlock) -> bool:
+    """An L3S "supplemental" block that is a picture's caption or credit: it sits in a caption/photo/image
+    container (not a byline's), or it opens with a photo credit ("Photo by …", "Picture: …")."""
+    classes = [t[4:] for t in (block.paragraph.structure.tokens if block.paragraph.structure else ()) if t.startswith("cls:")]
+    in_picture = any(_L3S_PICTURE_CLASS.search(c) for c in classes) and not any(_L3S_BYLINE_CLASS.search(c) for c in classes)
+    return in_picture or bool(_PHOTO_CREDIT.match(block.paragraph.text))
+
+
 def _l3s_label(block: HtmlBlock) -> Labelled:
+    """L3S "supplemental" (sel3) mixes captions with bylines, agency and copyright lines, dates and info
+    boxes (the audit's third round: data/README.md), so only its picture blocks are captions. The rest,
+    ``l3s-sel3-other``, is even news at times (agency credits and sign-offs that end the body): untrusted."""
     text = block.paragraph.text
     if block.mark in _L3S_LABELS:
         label = _L3S_LABELS[block.mark]
-        if label is Label.CAPTION and is_dateline(text):
-            return Label.BOILERPLATE, WEAK, "l3s-sel3-dateline"
+        if label is Label.CAPTION:
+            if is_dateline(text):
+                return Label.BOILERPLATE, WEAK, "l3s-sel3-dateline"
+            return (Label.CAPTION, WEAK, "l3s-sel3-caption") if is_l3s_caption(block) else (Label.BOILERPLATE, WEAK, "l3s-sel3-other")
         return label, GOLD, f"l3s-sel{block.mark}"
     if weak_label(block.paragraph, frozenset({"text-ad-marker"}))[0] is Label.AD:
         return Label.AD, WEAK, "text-ad-marker"
