@@ -65,7 +65,7 @@ L3S_PAGE = """<html><body><div class="article">
 
 
 def test_l3s_supplemental_blocks_are_captions_only_in_picture_containers_or_with_a_photo_credit() -> None:
-    labelled = [(b.paragraph.text, _l3s_label(b)[0], _l3s_label(b)[2]) for b in html_blocks(L3S_PAGE, mark_attribute="data-gold")]
+    labelled = [(b.paragraph.text, *_l3s_label(b)[::2]) for b in html_blocks(L3S_PAGE, mark_attribute="data-gold")]
     assert labelled == [
         ("The council voted on Tuesday to close the old bridge for repairs until the spring.", Label.NEWS, "l3s-sel2"),
         ("Workers inspect the bridge on Monday.", Label.CAPTION, "l3s-sel3-caption"),

@@ -192,6 +192,11 @@ def _tokens(paragraph: Paragraph) -> set[str]:
     return set(paragraph.structure.tokens) if paragraph.structure else set()
 
 
+def class_tokens(paragraph: Paragraph) -> set[str]:
+    """The class and id words of a block and its ancestors (the ``cls:`` structure tokens)."""
+    return {token[4:] for token in _tokens(paragraph) if token.startswith("cls:")}
+
+
 _AD_TEXT = re.compile(r"^\s*(anzeige|werbung|advertisement|sponsored( content)?|paid (content|post)|promoted|publireportage)\s*:?\s*$", re.IGNORECASE)
 _CREDIT_PREFIX = re.compile(r"^\s*(fotos?|bild(er|quelle)?|photos?|image|picture|credits?|foto ?credit|photo credit|image credit)\s*:", re.IGNORECASE)
 _COMMENT_TEXT = re.compile(r"^\s*(\d+\s+(comments?|kommentare?)|(leave|post|write) a (comment|reply)|kommentar schreiben|reply|antworten)\s*$", re.IGNORECASE)
@@ -209,7 +214,7 @@ def weak_label(paragraph: Paragraph, allowed: frozenset[str] | None = None) -> t
     """
     text = paragraph.text
     tokens = _tokens(paragraph)
-    classes = {token[4:] for token in tokens if token.startswith("cls:")}
+    classes = class_tokens(paragraph)
     links = paragraph.structure.link_density if paragraph.structure else 0.0
     in_menu = bool(tokens & {"in:nav", "in:aside", "in:footer"})
     candidates: list[tuple[Label, str]] = []

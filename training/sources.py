@@ -29,6 +29,7 @@ from .corpus import (
     GoldMatcher,
     Row,
     SnippetMatcher,
+    class_tokens,
     guess_language,
     html_doc,
     site_of_url,
@@ -101,7 +102,7 @@ _PHOTO_CREDIT = re.compile(r"^\W*(staff )?(photo(graph)?s?|pictures?|images?)( b
 def is_l3s_caption(block: HtmlBlock) -> bool:
     """An L3S "supplemental" block that is a picture's caption or credit: it sits in a caption/photo/image
     container (not a byline's), or it opens with a photo credit ("Photo by …", "Picture: …")."""
-    classes = [t[4:] for t in (block.paragraph.structure.tokens if block.paragraph.structure else ()) if t.startswith("cls:")]
+    classes = class_tokens(block.paragraph)
     in_picture = any(_L3S_PICTURE_CLASS.search(c) for c in classes) and not any(_L3S_BYLINE_CLASS.search(c) for c in classes)
     return in_picture or bool(_PHOTO_CREDIT.match(block.paragraph.text))
 
