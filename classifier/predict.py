@@ -79,6 +79,8 @@ def first_stage_proba(hashed: np.ndarray, dense: np.ndarray, model: Model) -> np
 
 
 def _chunks(paragraphs: Sequence[Paragraph], max_chars: int) -> list[tuple[int, int]]:
+    if len(paragraphs) < CHUNK_PARAGRAPHS and sum(len(paragraph.text) for paragraph in paragraphs) < CHUNK_CHARS:
+        return [(0, len(paragraphs))] if paragraphs else []  # the usual page: one chunk
     bounds, start, chars = [], 0, 0
     for index, paragraph in enumerate(paragraphs):
         chars += min(len(paragraph.text), max_chars)
@@ -111,56 +113,68 @@ def context_features(probabilities: np.ndarray, chars: np.ndarray) -> np.ndarray
 
 
 class PageContext:
-    """A page's prefix sums and news-region columns, computed once, so that :meth:`rows` can build the
-    context features of any block of rows: huge pages are scored block by block in bounded memory."""
+    """A page's prefix sums and per-paragraph columns, computed once, so that :meth:`rows` can build the
+    context features of any block of rows: huge pages are scored block by block in bounded memory.
+
+    Pages are small and scored several times each (settling), so this is written for few numpy calls
+    per page rather than for big arrays."""
 
     def __init__(self, probabilities: np.ndarray, chars: np.ndarray) -> None:
         n, k = probabilities.shape
         self.probabilities = probabilities
-        self.own_log = np.log(np.clip(probabilities, LOG_FLOOR, 1.0))  # the first columns, and the pooled evidence
+        self.own_log = np.log(np.maximum(probabilities, LOG_FLOOR))  # the first columns, and the pooled evidence
         self.cumulative = np.zeros((n + 1, k))  # one prefix sum serves the windows and the label region
         np.cumsum(probabilities, axis=0, out=self.cumulative[1:])
         self.total = np.maximum(self.cumulative[-1], 1e-9)
-        self.news = _news_region(probabilities[:, LABELS.index(Label.NEWS)], chars)
-        self.log_chars = np.log1p(chars)
-        self.short_run = np.log1p(_short_runs(chars))
         # each paragraph's probabilities, a presence flag and its log length, with zero rows around the page:
-        # the neighbours at any offset are then a plain slice (no index arrays, no masks)
+        # the neighbours at any offsets are then one gather (no masks); then the columns of its own
+        # that do not depend on the neighbours' rows: news region, log length, short run
         self.reach = max(abs(offset) for offset in CONTEXT_OFFSETS)
         self.neighbours = np.zeros((n + 2 * self.reach, k + 2))
-        self.neighbours[self.reach:self.reach + n] = np.column_stack([probabilities, np.ones(n), self.log_chars])
+        page = self.neighbours[self.reach:self.reach + n]
+        page[:, :k] = probabilities
+        page[:, k] = 1.0
+        page[:, k + 1] = np.log1p(chars)
+        self.own = np.empty((n, 8))
+        _news_region(probabilities[:, LABELS.index(Label.NEWS)], chars, self.own[:, :6])
+        self.own[:, 6] = page[:, k + 1]
+        self.own[:, 7] = np.log1p(_short_runs(chars))
 
     def rows(self, start: int, stop: int) -> np.ndarray:
         """The :data:`CONTEXT_WIDTH` context features of rows ``start:stop`` (see :func:`context_features`)."""
         probabilities, cumulative, total = self.probabilities, self.cumulative, self.total
         n, k = probabilities.shape
-        index = np.arange(start, stop)
-        out = np.zeros((len(index), CONTEXT_WIDTH))
+        rows = stop - start
+        out = np.empty((rows, CONTEXT_WIDTH))
         out[:, :k] = self.own_log[start:stop]
         column = k
         reach, neighbours = self.reach, self.neighbours
-        for offset in CONTEXT_OFFSETS:  # probabilities and a presence flag; zeros where there is no neighbour
-            out[:, column:column + k + 1] = neighbours[start + reach + offset:stop + reach + offset, :k + 1]
-            column += k + 1
+        # every near neighbour's row at once: (rows, offsets, k + 2), zeros where there is no neighbour
+        near_rows = neighbours[np.add.outer(np.arange(start + reach, stop + reach), _OFFSETS)]
+        width = len(CONTEXT_OFFSETS) * (k + 1)
+        out[:, column:column + width] = near_rows[:, :, :k + 1].reshape(rows, width)
+        column += width
         near, far = CONTEXT_WINDOW
+        index = np.arange(start, stop)
         for lo, hi in ((index - far, index - near + 1), (index + near, index + far + 1)):
-            lo, hi = np.clip(lo, 0, n), np.clip(hi, 0, n)
-            count = np.maximum(hi - lo, 0)
-            out[:, column:column + k] = (cumulative[np.maximum(hi, lo)] - cumulative[lo]) / np.maximum(count, 1)[:, None]
-            out[:, column + k] = count / (far - near + 1)
+            np.minimum(np.maximum(lo, 0, out=lo), n, out=lo)
+            np.minimum(np.maximum(hi, lo, out=hi), n, out=hi)
+            count = hi - lo
+            out[:, column:column + k] = (cumulative[hi] - cumulative[lo]) / np.maximum(count, 1)[:, None]
+            out[:, column + k] = count * (1.0 / (far - near + 1))
             column += k + 1
-        after = cumulative[index + 1]  # each label's page mass strictly before and after
+        after = cumulative[start + 1:stop + 1]  # each label's page mass strictly before and after
         out[:, column:column + k] = (after - probabilities[start:stop]) / total
         out[:, column + k:column + 2 * k] = (total - after) / total
         column += 2 * k
-        out[:, column:column + 6] = self.news[start:stop]
-        out[:, column + 6] = self.log_chars[start:stop]
+        out[:, column:column + 7] = self.own[start:stop, :7]
         column += 7
-        for offset in CONTEXT_OFFSETS:
-            out[:, column] = neighbours[start + reach + offset:stop + reach + offset, k + 1]
-            column += 1
-        out[:, column] = self.short_run[start:stop]
+        out[:, column:column + len(CONTEXT_OFFSETS)] = near_rows[:, :, k + 1]
+        out[:, column + len(CONTEXT_OFFSETS)] = self.own[start:stop, 7]
         return out
+
+
+_OFFSETS = np.array(CONTEXT_OFFSETS)
 
 
 def _short_runs(chars: np.ndarray) -> np.ndarray:
@@ -168,28 +182,39 @@ def _short_runs(chars: np.ndarray) -> np.ndarray:
     short = chars < SHORT_RUN_CHARS
     if not len(short):
         return np.zeros(0)
-    run = np.cumsum(np.concatenate([[True], short[1:] != short[:-1]])) - 1
+    starts = np.empty(len(short), dtype=bool)
+    starts[0] = True
+    np.not_equal(short[1:], short[:-1], out=starts[1:])
+    run = np.cumsum(starts) - 1
     return np.where(short, np.bincount(run)[run], 0).astype(np.float64)
 
 
-def _news_region(news: np.ndarray, chars: np.ndarray) -> np.ndarray:
-    """Length-weighted news mass before/after each paragraph, and log distances to the nearest long news
-    paragraph before/after it (log(n) + 1 when there is none); with the minimum of each pair."""
+def _news_region(news: np.ndarray, chars: np.ndarray, out: np.ndarray) -> None:
+    """Into ``out`` (n, 6): length-weighted news mass before/after each paragraph, and log distances to
+    the nearest long news paragraph before/after it (log(n) + 1 when there is none); with the minimum of
+    each pair."""
     n = len(news)
+    if not n:
+        return
     mass = news * np.minimum(chars, LENGTH_CAP)
     cumulative = np.cumsum(mass)
-    total = max(float(cumulative[-1]), 1e-9) if n else 1.0
-    before, after = (cumulative - mass) / total, (total - cumulative) / total
+    total = max(float(cumulative[-1]), 1e-9)
+    np.divide(cumulative - mass, total, out=out[:, 0])
+    np.divide(total - cumulative, total, out=out[:, 1])
+    np.minimum(out[:, 0], out[:, 1], out=out[:, 2])
     index = np.arange(n)
     anchor = (news > 0.5) & (chars > STRONG_NEWS_CHARS)
-    last = np.maximum.accumulate(np.where(anchor, index, -1)) if n else index
-    previous = np.concatenate([[-1], last[:-1]]) if n else index
-    first = np.minimum.accumulate(np.where(anchor, index, n)[::-1])[::-1] if n else index
-    following = np.concatenate([first[1:], [n]]) if n else index
+    # the nearest anchor strictly before (-1: none) and strictly after (n: none) each paragraph
+    previous = np.empty(n, dtype=np.int64)
+    previous[0] = -1
+    np.maximum.accumulate(np.where(anchor[:-1], index[:-1], -1), out=previous[1:])
+    following = np.empty(n, dtype=np.int64)
+    following[-1] = n
+    following[:-1] = np.minimum.accumulate(np.where(anchor[:0:-1], index[:0:-1], n))[::-1]
     none = np.log1p(n) + 1.0
-    to_previous = np.where(previous >= 0, np.log1p(index - previous), none)
-    to_next = np.where(following < n, np.log1p(following - index), none)
-    return np.column_stack([before, after, np.minimum(before, after), to_previous, to_next, np.minimum(to_previous, to_next)])
+    out[:, 3] = np.where(previous >= 0, np.log1p(index - previous), none)
+    out[:, 4] = np.where(following < n, np.log1p(following - index), none)
+    np.minimum(out[:, 3], out[:, 4], out=out[:, 5])
 
 
 def context_stage(own: np.ndarray, chars: np.ndarray, model: Model) -> np.ndarray:

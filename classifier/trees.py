@@ -7,7 +7,7 @@ the model file stays numpy arrays: nothing to unpickle, nothing tied to a scikit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,6 +26,8 @@ class Forest:
     threshold: np.ndarray  # (trees, 2**depth - 1) float
     leaf: np.ndarray  # (trees, 2**depth) float
     base: np.ndarray  # (n_classes,) float
+    _walk: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
+    """The arrays :meth:`raw_scores` walks, flattened once: pages are scored several times each."""
 
     def __post_init__(self) -> None:
         trees, internal = self.feature.shape
@@ -35,6 +37,12 @@ class Forest:
                 or self.base.ndim != 1 or trees % max(1, len(self.base))):
             raise ModelError(f"inconsistent tree arrays: feature {self.feature.shape} {self.feature.dtype}, "
                              f"threshold {self.threshold.shape}, leaf {self.leaf.shape}, base {self.base.shape}")
+        # 32-bit indices: np.take with them beats 2-D fancy indexing (rows × context width stays far below 2**31)
+        features, thresholds = self.feature.ravel().astype(np.int32), self.threshold.ravel()
+        offsets = np.arange(trees, dtype=np.int32) * internal
+        leaf_offsets = np.arange(trees, dtype=np.int32) * (internal + 1) - internal
+        object.__setattr__(self, "_walk", (features, thresholds, offsets, features[offsets], thresholds[offsets],
+                                           self.leaf.ravel(), leaf_offsets))
 
     @property
     def depth(self) -> int:
@@ -46,18 +54,20 @@ class Forest:
         n_classes = len(self.base)
         if trees == 0 or not len(x):
             return np.broadcast_to(self.base, (len(x), n_classes)).copy()
-        # walk all trees down together: one flat gather per level (np.take with 32-bit indices beats 2-D
-        # fancy indexing; a chunk of rows times the context width stays far below 2**31)
-        features, thresholds = self.feature.ravel().astype(np.int32, copy=False), self.threshold.ravel()
-        offsets = np.arange(trees, dtype=np.int32) * internal
+        features, thresholds, offsets, root_features, root_thresholds, leaves, leaf_offsets = self._walk
+        rows, width = x.shape
         flat = np.ascontiguousarray(x, dtype=np.float64).ravel()
-        row_starts = (np.arange(len(x), dtype=np.int32) * x.shape[1])[:, None]
-        node = (x[:, features[offsets]] > thresholds[offsets]).astype(np.int32) + 1  # the root of every tree
+        row_starts = np.arange(0, rows * width, width, dtype=np.int32)[:, None]
+        # walk all trees down together: one flat gather per level, in place where numpy allows
+        node = (x.take(root_features, axis=1) > root_thresholds).astype(np.int32)
+        node += 1
         for _ in range(self.depth - 1):
             at = node + offsets
-            node = 2 * node + 1 + (flat.take(row_starts + features.take(at)) > thresholds.take(at))
-        values = self.leaf.ravel().take(np.arange(trees, dtype=np.int32) * (internal + 1) - internal + node)
-        return values.reshape(len(x), trees // n_classes, n_classes).sum(axis=1) + self.base
+            node *= 2
+            node += 1
+            node += flat.take(row_starts + features.take(at)) > thresholds.take(at)
+        node += leaf_offsets
+        return leaves.take(node).reshape(rows, trees // n_classes, n_classes).sum(axis=1) + self.base
 
 
 NO_CLASS = -30.0
