@@ -79,8 +79,6 @@ def first_stage_proba(hashed: np.ndarray, dense: np.ndarray, model: Model) -> np
 
 
 def _chunks(paragraphs: Sequence[Paragraph], max_chars: int) -> list[tuple[int, int]]:
-    if len(paragraphs) < CHUNK_PARAGRAPHS and sum(len(paragraph.text) for paragraph in paragraphs) < CHUNK_CHARS:
-        return [(0, len(paragraphs))] if paragraphs else []  # the usual page: one chunk
     bounds, start, chars = [], 0, 0
     for index, paragraph in enumerate(paragraphs):
         chars += min(len(paragraph.text), max_chars)

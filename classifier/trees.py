@@ -50,7 +50,7 @@ class Forest:
 
     def raw_scores(self, x: np.ndarray) -> np.ndarray:
         """Sum of the trees' leaf values per class, plus the base scores: (rows, n_classes)."""
-        trees, internal = self.feature.shape
+        trees = self.feature.shape[0]
         n_classes = len(self.base)
         if trees == 0 or not len(x):
             return np.broadcast_to(self.base, (len(x), n_classes)).copy()
