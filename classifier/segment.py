@@ -76,8 +76,8 @@ def _wrap_width(lines: list[str]) -> int:
     lines). The width is the one whose band of :data:`WRAP_BAND` columns holds the most such lines, not the
     longest line: a URL or other unbreakable word that overflows the column must not hide the wrapping.
     """
-    continued = [len(line) for line, following in zip(lines, lines[1:]) if line and following]
-    long_lines = [n for n in continued if WRAP_MIN_WIDTH * 0.8 <= n]
+    pairs = [(line, following) for line, following in zip(lines, lines[1:]) if line and following]
+    long_lines = [len(line) for line, _ in pairs if WRAP_MIN_WIDTH * 0.8 <= len(line)]
     if len(long_lines) < WRAP_MIN_LINES:
         return 0
     in_range = sorted(n for n in long_lines if n <= WRAP_MAX_WIDTH)
@@ -90,8 +90,7 @@ def _wrap_width(lines: list[str]) -> int:
         return 0
     # A wrapper breaks a line only where the next word would not fit; lists of short lines that happen to
     # share a length (menus, link lists) fail this test for many of their lines.
-    full = [(line, following) for line, following in zip(lines, lines[1:])
-            if following and width - WRAP_BAND <= len(line) <= width]
+    full = [(line, following) for line, following in pairs if width - WRAP_BAND <= len(line) <= width]
     fitting = sum(len(line) + 1 + len(following.split(maxsplit=1)[0]) <= width for line, following in full)
     return width if fitting <= (1 - WRAP_MIN_CONSISTENCY) * len(full) else 0
 
