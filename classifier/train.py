@@ -215,7 +215,7 @@ def _group_folds(groups: np.ndarray, folds: int) -> np.ndarray:
     return np.array([unique[g] for g in groups.tolist()])
 
 
-def _standardized_layout(dense: np.ndarray, on_page: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def standardized_layout(dense: np.ndarray, on_page: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean, scale and standardized layout features. The features that depend on the page around a
     paragraph are set to their page mean (0) on rows of line collections: how the team grouped its lines
     says nothing about where such a paragraph sits on a page (groups of ten comments would teach that
@@ -267,7 +267,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
         dense_parts.append(dense)
     dense_all = np.vstack(dense_parts)
     idf = (np.log((1.0 + len(y)) / (1.0 + df)) + 1.0).astype(np.float32)
-    mean, scale, layout = _standardized_layout(dense_all, np.concatenate([np.full(len(doc.labels), doc.context) for doc in docs]))
+    mean, scale, layout = standardized_layout(dense_all, np.concatenate([np.full(len(doc.labels), doc.context) for doc in docs]))
     x1 = sp.hstack([tfidf(sp.vstack(sampled_counts, format="csr"), idf, features),
                     sp.csr_matrix(layout[sample].astype(np.float32))], format="csr")
     del sampled_counts

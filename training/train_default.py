@@ -32,7 +32,7 @@ SOURCE_WEIGHT = {
 """Relative weight of each source's paragraphs: real pages and German data count most."""
 
 TEAM_DATA = frozenset({"team", "synthetic-de"})
-LINE_COLLECTIONS = frozenset({"team", "webis-native-ads", "germeval21"})
+LINE_COLLECTIONS = frozenset({"team", "webis-native-ads"})
 """Sources whose documents are groups of lines, not page layouts: they do not train the context stage."""
 
 MAX_DOC_PARAGRAPHS = 400
