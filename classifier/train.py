@@ -218,7 +218,7 @@ def _group_folds(groups: np.ndarray, folds: int) -> np.ndarray:
 def standardized_layout(dense: np.ndarray, on_page: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean, scale and standardized layout features. The features that depend on the page around a
     paragraph are set to their page mean (0) on rows of line collections: how the team grouped its lines
-    says nothing about where such a paragraph sits on a page (groups of ten comments would teach that
+    says nothing about where such a paragraph sits on a page (groups of about nine comments would teach that
     comments come in short documents, and long English threads would read as news)."""
     reference = dense[on_page] if on_page.any() else dense
     mean, scale = dense.mean(axis=0), dense.std(axis=0)
