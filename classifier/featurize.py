@@ -377,7 +377,7 @@ def _dense(
     return out
 
 
-_PLACED = tuple(DENSE_NAMES.index(name) for name in (
+PLACED_COLUMNS = tuple(DENSE_NAMES.index(name) for name in (
     "rel_position", "log_from_start", "log_from_end", "log_lines", "log_doc_paragraphs", "log_len_vs_doc"))
 """The layout features that depend on the page around a paragraph (and its line breaks), not on its text."""
 _LOG_CHARS = DENSE_NAMES.index("log_chars")
@@ -391,7 +391,7 @@ def _line_spans(paragraphs: Sequence[Paragraph]) -> np.ndarray:
 
 def _place(out: np.ndarray, spans: np.ndarray, placement: Placement) -> None:
     position, total = placement.position, placement.total
-    rel_position, from_start, from_end, lines, doc_paragraphs, len_vs_doc = _PLACED
+    rel_position, from_start, from_end, lines, doc_paragraphs, len_vs_doc = PLACED_COLUMNS
     out[:, rel_position] = position / np.maximum(1, total - 1)
     out[:, from_start] = np.log1p(position)
     out[:, from_end] = np.log1p(np.maximum(total - 1 - position, 0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +17,16 @@ WRAP_MIN_WIDTH = 50
 WRAP_MAX_WIDTH = 100
 """Widest column width of hard-wrapped text; longer lines are paragraphs of their own."""
 
+WRAP_MIN_LINES = 2
+"""Fewest full lines (each followed by another line) that can show a wrap width."""
+
+WRAP_BAND = 15
+"""Columns below the wrap width where most lines of a hard-wrapped paragraph end."""
+
 WRAP_MIN_SHARE = 0.6
+
+WRAP_MIN_CONSISTENCY = 0.9
+"""Share of the full lines at which the next line's first word would not have fitted (a wrapper's break)."""
 """Share of a document's long lines that must sit at the wrap width for it to count as hard-wrapped."""
 
 MAX_CLASS_TOKENS = 24
@@ -58,33 +68,51 @@ def _normalize_space(text: str) -> str:
     return " ".join(text.split())
 
 
-def _wrap_width(lengths: list[int]) -> int:
-    """The column width a hard-wrapped document was wrapped at, or 0 when it is not hard-wrapped."""
-    long_lines = [n for n in lengths if n >= WRAP_MIN_WIDTH * 0.8]
-    if len(long_lines) < 3:
+def _wrap_width(lines: list[str]) -> int:
+    """The column width a hard-wrapped document was wrapped at, or 0 when it is not hard-wrapped.
+
+    Only lines followed by another line count: in wrapped text those sit just under the column, while the
+    last line of a paragraph may have any length (a page of short comments has as many of those as full
+    lines). The width is the one whose band of :data:`WRAP_BAND` columns holds the most such lines, not the
+    longest line: a URL or other unbreakable word that overflows the column must not hide the wrapping.
+    """
+    pairs = [(line, following) for line, following in zip(lines, lines[1:]) if line and following]
+    long_lines = [len(line) for line, _ in pairs if WRAP_MIN_WIDTH * 0.8 <= len(line)]
+    if len(long_lines) < WRAP_MIN_LINES:
         return 0
-    width = max((n for n in long_lines if n <= WRAP_MAX_WIDTH), default=0)
-    if width < WRAP_MIN_WIDTH:
+    in_range = sorted(n for n in long_lines if n <= WRAP_MAX_WIDTH)
+    best, width = 0, 0
+    for candidate in sorted(set(in_range)):  # ties go to the wider band: its lines all fit the column
+        near = bisect_right(in_range, candidate) - bisect_left(in_range, candidate - WRAP_BAND)
+        if near >= best:
+            best, width = near, candidate
+    if width < WRAP_MIN_WIDTH or best < WRAP_MIN_SHARE * len(long_lines):
         return 0
-    near = sum(1 for n in long_lines if width - 15 <= n <= width)
-    return width if near >= WRAP_MIN_SHARE * len(long_lines) else 0
+    # A wrapper breaks a line only where the next word would not fit; lists of short lines that happen to
+    # share a length (menus, link lists) fail this test for many of their lines.
+    full = [(line, following) for line, following in pairs if width - WRAP_BAND <= len(line) <= width]
+    fitting = sum(len(line) + 1 + len(following.split(maxsplit=1)[0]) <= width for line, following in full)
+    return width if fitting <= (1 - WRAP_MIN_CONSISTENCY) * len(full) else 0
 
 
 def _is_wrapped(line: str, next_line: str, width: int) -> bool:
-    """A line break is a soft wrap when the next line's first word would not have fitted on the line."""
-    if not width or len(line) < width - 20 or len(line) > width:
+    """A line break is a soft wrap when the next line's first word would not have fitted on the line: a
+    full line, or a short one before a word too long for what is left of the column (a wrapped URL)."""
+    if not width or len(line) > width:
         return False
     first_word = next_line.split(maxsplit=1)[0] if next_line.strip() else ""
     if not first_word or next_line[:1] in "-*•–·" or next_line[:1].isdigit() and next_line[1:2] in ".)":
         return False
-    return len(line) + 1 + len(first_word) > width
+    if len(line) + 1 + len(first_word) <= width:
+        return False
+    return len(line) >= width - 20 or len(first_word) > width // 2
 
 
 def segment_text(text: str) -> list[Paragraph]:
     """Paragraphs of plain text: blank lines and line breaks separate them; hard wraps are re-joined."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     stripped = [line.strip() for line in lines]
-    width = _wrap_width([len(line) for line in stripped if line])
+    width = _wrap_width(stripped)
     paragraphs: list[Paragraph] = []
     start = 0
     parts: list[str] = []

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .predict import context_features, pooled, softmax
-from .featurize import FeatureConfig, hashed_counts, tfidf
+from .featurize import PLACED_COLUMNS, FeatureConfig, hashed_counts, tfidf
 from .labels import LABELS, Label
 from .model import Model
 from .trees import NO_CLASS, Forest, check_export, from_sklearn
@@ -215,6 +215,21 @@ def _group_folds(groups: np.ndarray, folds: int) -> np.ndarray:
     return np.array([unique[g] for g in groups.tolist()])
 
 
+def standardized_layout(dense: np.ndarray, on_page: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, scale and standardized layout features. The features that depend on the page around a
+    paragraph are set to their page mean (0) on rows of line collections: how the team grouped its lines
+    says nothing about where such a paragraph sits on a page (groups of about nine comments would teach that
+    comments come in short documents, and long English threads would read as news)."""
+    reference = dense[on_page] if on_page.any() else dense
+    mean, scale = dense.mean(axis=0), dense.std(axis=0)
+    placed = list(PLACED_COLUMNS)
+    mean[placed], scale[placed] = reference[:, placed].mean(axis=0), reference[:, placed].std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    layout = (dense - mean) / scale
+    layout[np.ix_(~on_page, placed)] = 0.0
+    return mean, scale, layout
+
+
 def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: Progress = stderr_progress,
         metadata: dict | None = None) -> Model:
     """Train both stages on the documents and return a ready Model.
@@ -252,9 +267,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
         dense_parts.append(dense)
     dense_all = np.vstack(dense_parts)
     idf = (np.log((1.0 + len(y)) / (1.0 + df)) + 1.0).astype(np.float32)
-    mean, scale = dense_all.mean(axis=0), dense_all.std(axis=0)
-    scale[scale < 1e-6] = 1.0
-    layout = (dense_all - mean) / scale
+    mean, scale, layout = standardized_layout(dense_all, np.concatenate([np.full(len(doc.labels), doc.context) for doc in docs]))
     x1 = sp.hstack([tfidf(sp.vstack(sampled_counts, format="csr"), idf, features),
                     sp.csr_matrix(layout[sample].astype(np.float32))], format="csr")
     del sampled_counts

@@ -130,3 +130,21 @@ def test_stage1_sample_thins_common_labels_and_curated_rows_never_thin_the_corpu
     mixed = stage1_sample(y, 2000, np.concatenate([eligible, np.ones(len(curated), dtype=bool)]), np.arange(len(y)) >= len(corpus))
     assert np.array_equal(mixed[:len(corpus)], alone)  # the corpus rows are sampled exactly as without them
     assert 0 < mixed[len(corpus):-50].sum() < 5000 and mixed[-50:].all()  # curated comments at the comments rate
+
+
+def test_line_collections_teach_stage_1_no_page_placement():
+    from classifier.featurize import DENSE_NAMES, PLACED_COLUMNS
+    from classifier.train import standardized_layout
+
+    rng = np.random.default_rng(0)
+    dense = rng.normal(5.0, 2.0, size=(300, len(DENSE_NAMES)))
+    on_page = np.arange(300) < 200
+    dense[~on_page] += 40.0  # grouped lines: e.g. ten comments to a "document", far from any page's placement
+    mean, scale, layout = standardized_layout(dense, on_page)
+    placed = list(PLACED_COLUMNS)
+    text_only = [i for i in range(len(DENSE_NAMES)) if i not in PLACED_COLUMNS]
+    assert np.all(layout[~on_page][:, placed] == 0.0)  # no placement evidence from line collections
+    assert np.all(layout[~on_page][:, text_only] > 1)  # their own text's layout features still count
+    assert np.allclose(layout[on_page][:, placed].mean(axis=0), 0.0) and np.allclose(layout[on_page][:, placed].std(axis=0), 1.0)
+    assert np.allclose(mean[placed], dense[on_page][:, placed].mean(axis=0))  # placement is standardized on pages only
+    assert np.allclose(((dense - mean) / scale)[on_page], layout[on_page])  # what prediction computes on a page

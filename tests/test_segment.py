@@ -1,3 +1,5 @@
+import textwrap
+
 from classifier.segment import InputFormat, html_blocks, looks_like_html, segment, segment_text
 
 
@@ -31,6 +33,45 @@ def test_hyphenated_wrap_is_mended():
         "Weitere Einzelheiten will die Verwaltung in der kommenden Woche bekanntgeben, so er.\n"
     )
     assert "Investitionen in Schulen" in segment_text(wrapped)[0].text
+
+
+def _wrapped(paragraphs: list[str], width: int = 78) -> str:
+    """Paragraphs hard-wrapped the way a text converter does it: textwrap, blank line between paragraphs."""
+    return "\n\n".join("\n".join(textwrap.wrap(p, width=width, break_long_words=False, break_on_hyphens=False))
+                       for p in paragraphs)
+
+
+COMMENTS = [
+    "Ich fahre die Strecke seit zwanzig Jahren jeden Tag und habe so etwas noch nie erlebt, die Ampel an der Kreuzung war einfach aus.",
+    "Danke!",
+    "Das stimmt nicht ganz, die Stadt hat die Baustelle schon im Frühjahr angekündigt, nur hat es niemand gelesen.",
+    "Genau so ist es.",
+    "Wer hat eigentlich entschieden, dass die Umleitung ausgerechnet durch die Schulstrasse führt? Morgens um halb acht ist dort die Hölle los.",
+    "Mehr dazu hier: https://www.example.org/verkehr/baustellen/umleitungen-im-stadtgebiet-uebersicht-und-karte-2024",
+    "Ich finde, man sollte den Leuten, die sich jeden Tag durch den Stau quälen, wenigstens ehrlich sagen, wie lange das noch dauert.",
+]
+
+
+def test_hard_wraps_are_found_among_short_paragraphs_and_overlong_words():
+    """The column is read off the lines that continue a paragraph: many one-line comments and a URL that
+    overflows the column (both common in comment threads) must not hide it."""
+    paragraphs = segment_text(_wrapped(COMMENTS))
+    assert [p.text for p in paragraphs] == COMMENTS
+
+
+def test_a_list_of_similar_lines_is_not_taken_for_wrapped_text():
+    """Menu lines of similar length (the old rule, the longest line as the column, joined these): a wrapper
+    would have filled most of them further, so they are lines, not a wrapped paragraph."""
+    menu = [
+        "Politik: Bundesrat, Parlament, Abstimmungen und Wahlen",
+        "Wirtschaft: Börse, Unternehmen, Konjunktur und Arbeitsmarkt",
+        "Sport: Fussball, Eishockey, Tennis, Ski und Leichtathletik",
+        "Kultur: Kino, Musik, Bücher, Theater und Ausstellungen",
+        "Wissen: Klima, Gesundheit, Technik und Raumfahrt",
+        "Reisen: Städte, Strände, Wandern und Bahnreisen in Europa",
+        "Auto: Tests, Elektromobilität, Verkehr und Recht im Alltag",
+    ]
+    assert [p.text for p in segment_text("\n".join(menu))] == menu
 
 
 def test_short_lines_are_not_joined():
