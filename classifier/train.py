@@ -62,9 +62,10 @@ class TrainConfig:
     folds: int = 2
     label_weight_power: float = 0.35
     """Rare labels get weight (n_most_common / n_label) ** power: balance without drowning precision."""
-    stage1_rows: int = 130_000
+    stage1_rows: int = 260_000
     """At most this many corpus paragraphs (a seeded sample, common labels thinned first), plus the curated
-    ones at the same per-label rates, train stage 1 (see :func:`stage1_sample`)."""
+    ones at the same per-label rates, train stage 1 (see :func:`stage1_sample`). Twice 0.6's 130 k: in
+    two paired retrains the larger sample scored held-out macro-F1 +0.007 and +0.020 (costs +1.1 GB, +2 min)."""
     stage2_rows: int = 500_000
     """Paragraphs (in whole pages, seeded sample) that train the small context stage."""
     features: FeatureConfig = field(default_factory=FeatureConfig)

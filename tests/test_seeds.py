@@ -11,16 +11,17 @@ from classifier.labelsfile import read_labelled_file
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 NAMES = ["000_443880537494ab5b", "001_a39d696d3259fc17"]
 SEED_000_FURNITURE = [
-    "Digital", "Wirtschaft", "Amazon-Chef Jeff Bezos.Bild: keystone", "15 CHF", "25 CHF", "1 / 9",
+    "Digital", "Wirtschaft", "Amazon-Chef Jeff Bezos.Bild: keystone", "5 CHF", "15 CHF", "25 CHF", "Anderer",
+    "Oder unterstütze uns per Banküberweisung.", "1 / 9",
     "Würdest du gerne watson und unseren Journalismus unterstützen? Mehr erfahren",
     "quelle: keystone / mark schiefelbein", "Auf Facebook teilenAuf X teilen", "Video: watson",
     "Du hast uns was zu sagen?", "5 Kommentare", "Dein Kommentar", "0 / 600", "Hier gehts zu den Kommentarregeln.",
     "Das könnte dich auch noch interessieren:", "Seltene Riesenqualle gefilmt – sie wird so gross wie ein Bus", "Zur Story",
-    "06.02.2026, 06:5806.02.2026, 08:03",
 ]
-"""Navigation, date line, credits, donation box, gallery counter, share line, feedback box, comments widget,
-teasers. Known misses (see the strict xfail below): the donation box's "DANKE FÜR DIE ♥", "5 CHF" and
-redirect note and the gallery slide text are kept; the shorter of the two title lines is dropped."""
+"""Navigation, credits, donation box, gallery counter, share line, feedback box, comments widget, teasers.
+Known misses (see the strict xfail below): the donation box's "DANKE FÜR DIE ♥" and redirect note, the gallery
+slide text and the date line under the lead are kept; the shorter of the two title lines is dropped. (0.6's
+model dropped the date line but kept "5 CHF"; the date line is not on the issue's list of page furniture.)"""
 SEED_000_TEASER_SNIPPET = "Neben der Software-Entwicklung und juristischen Dienstleistungen"
 SEED_000_AGENCY_CAPTION = "epa12509549 Amazon founder Jeff Bezos"
 
@@ -71,8 +72,8 @@ def test_seed_000_drops_the_page_furniture():
     "001_a39d696d3259fc17",
     pytest.param("000_443880537494ab5b", marks=pytest.mark.xfail(strict=True, reason=(
         "known misses of the bundled model on seed 000: the body is kept, but so are the donation box's "
-        "'DANKE FÜR DIE ♥', '5 CHF' and redirect note and the gallery slide text; the shorter of the two title "
-        "lines (page title and article title, both news) is dropped"))),
+        "'DANKE FÜR DIE ♥' and redirect note, the gallery slide text and the date line; the shorter of the two "
+        "title lines (page title and article title, both news) is dropped"))),
 ])
 def test_cleaned_text_is_exactly_the_article(name):
     assert cleaned(name) == [text for label, text in gold(name) if label is Label.NEWS]
@@ -84,5 +85,5 @@ def test_seed_000_label_agreement_floors():
     keep = sum((p is Label.NEWS) == (g is Label.NEWS) for p, (g, _) in zip(predicted, items)) / len(items)
     assert keep >= 0.90, keep  # the keep-or-drop decision: pinned at the bundled model's 0.90 (45 of 50)
     agreement = sum(p == g for p, (g, _) in zip(predicted, items)) / len(items)
-    assert agreement >= 0.68, agreement  # all six labels: pinned just below 0.70 (35 of 50); most misses are
-    # between kinds of furniture (donation amounts as boilerplate instead of ad), which cleaning drops alike
+    assert agreement >= 0.74, agreement  # all six labels: pinned just below 0.76 (38 of 50); most misses are
+    # between kinds of furniture (gallery captions as teasers, the feedback box as comments), which cleaning drops alike
