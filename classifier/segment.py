@@ -24,10 +24,10 @@ WRAP_BAND = 15
 """Columns below the wrap width where most lines of a hard-wrapped paragraph end."""
 
 WRAP_MIN_SHARE = 0.6
+"""Share of a document's long lines that must sit in the wrap width's band for it to count as hard-wrapped."""
 
 WRAP_MIN_CONSISTENCY = 0.9
 """Share of the full lines at which the next line's first word would not have fitted (a wrapper's break)."""
-"""Share of a document's long lines that must sit at the wrap width for it to count as hard-wrapped."""
 
 MAX_CLASS_TOKENS = 24
 """How many class/id tokens of the nearest ancestors a block keeps as features."""
