@@ -259,7 +259,11 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
                                  for doc in docs])
     groups = np.concatenate([np.full(len(doc.labels), doc.group, dtype=object) for doc in docs])
     curated = np.concatenate([np.full(len(doc.labels), doc.curated) for doc in docs])
-    samples = [stage1_sample(y, config.stage1_rows, doc_weight > 0, curated, seed) for seed in range(max(1, config.stage1_samples))]
+    samples: list[np.ndarray] = []
+    for seed in range(max(1, config.stage1_samples)):
+        mask = stage1_sample(y, config.stage1_rows, doc_weight > 0, curated, seed)
+        if not any(np.array_equal(mask, other) for other in samples):  # small data is not thinned: one fit
+            samples.append(mask)
     sample = np.logical_or.reduce(samples)
     report(f"featurizing {len(docs)} documents, {len(y)} paragraphs ({len(samples)} stage-1 samples of "
            f"{int(samples[0].sum())}, {int(sample.sum())} distinct)")

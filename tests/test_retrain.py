@@ -148,3 +148,20 @@ def test_line_collections_teach_stage_1_no_page_placement():
     assert np.allclose(layout[on_page][:, placed].mean(axis=0), 0.0) and np.allclose(layout[on_page][:, placed].std(axis=0), 1.0)
     assert np.allclose(mean[placed], dense[on_page][:, placed].mean(axis=0))  # placement is standardized on pages only
     assert np.allclose(((dense - mean) / scale)[on_page], layout[on_page])  # what prediction computes on a page
+
+
+def test_stage1_averages_seeded_samples_and_fits_unthinned_data_once():
+    from dataclasses import replace
+
+    docs = [page_doc(f"p{i}") for i in range(4)]
+    quiet = lambda message: None  # noqa: E731
+    one = fit(docs, TrainConfig(max_iter=30, stage1_samples=1), progress=quiet)
+    three = fit(docs, TrainConfig(max_iter=30, stage1_samples=3), progress=quiet)
+    assert np.array_equal(one.weights, three.weights)  # nothing to thin: the three samples are one, fitted once
+    thin = TrainConfig(max_iter=30, stage1_rows=12, stage1_samples=3)
+    messages = []
+    averaged = fit(docs, thin, progress=messages.append)
+    assert any("sample 3/3" in message for message in messages)
+    single = fit(docs, replace(thin, stage1_samples=1), progress=quiet)
+    assert not np.array_equal(averaged.weights, single.weights)
+    assert averaged.metadata["training"]["config"]["stage1_samples"] == 3
