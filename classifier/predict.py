@@ -49,6 +49,12 @@ LOG_FLOOR = 1e-4
 CONTEXT_ROWS = 2048
 """Rows of a page scored by the context trees at once: the trees' work arrays are rows × trees."""
 
+MAX_SETTLE_ROUNDS = 32
+"""Settling rounds per page at most. Each round re-scores the kept paragraphs and drops those that leave the
+keep set; a page that sheds one paragraph per round (15,000 copies of one paragraph, the last of which reads as
+a page end) would cost rounds × paragraphs, quadratic. Held-out dumps settle in 3 rounds on average (at most
+17 on 300); a page with at most this many kept paragraphs always settles fully."""
+
 
 def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=1, keepdims=True)
@@ -270,12 +276,16 @@ def settle(
     Cleaning removes neighbours and shifts positions, which the context and layout features see; a
     paragraph kept on the full page could flip on the cleaned one. Settling makes the cleaned text a
     fixed point: cleaning it again keeps all of it. Each round re-scores only page-dependent parts (the
-    n-gram scores are reused); see :func:`_not_kept` for the labels of the paragraphs dropped.
+    n-gram scores are reused); see :func:`_not_kept` for the labels of the paragraphs dropped. A page still
+    shedding paragraphs after :data:`MAX_SETTLE_ROUNDS` rounds keeps what is left (bounded time over a
+    guaranteed fixed point on such pathological pages).
     """
     wanted = np.array([label in keep for label in LABELS])
     alive = np.flatnonzero(wanted[probabilities.argmax(axis=1)])
     settled = probabilities
-    while len(alive):  # each round drops at least one paragraph, or stops
+    for _ in range(MAX_SETTLE_ROUNDS):  # each round drops at least one paragraph, or stops
+        if not len(alive):
+            break
         # the cleaned text reads back as one line per paragraph: no line spans
         layout = relocate(dense[alive], np.zeros(len(alive)), Placement.of_page_lengths(chars[alive]))
         again = context_stage(first_stage_proba(hashed[alive], layout, model), chars[alive], model)

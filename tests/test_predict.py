@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from classifier.predict import CONTEXT_OFFSETS, CONTEXT_WIDTH, context_features, predict, predict_proba
 from classifier.labels import LABELS, Label
@@ -144,3 +145,29 @@ def test_evaluation_scores_the_settled_labels_unless_asked_for_the_full_page_one
     assert settled == [p.label for p in predict(paragraphs, default_model(), {Label.NEWS})]
     full_page = labels_of(paragraphs, default_model(), settled=False)
     assert full_page == [p.label for p in predict(paragraphs, default_model())] != settled
+
+
+@pytest.mark.parametrize("extra", [-27, 10])
+def test_settling_is_bounded_on_a_page_that_sheds_one_paragraph_per_round(tiny_model, monkeypatch, extra):
+    """A context stage that reads the last paragraph of any page as its footer peels one per round: below
+    the cap settling reaches the fixed point (nothing kept), above it stops after MAX_SETTLE_ROUNDS rounds."""
+    import classifier.predict as predict_module
+
+    cap = predict_module.MAX_SETTLE_ROUNDS
+    n = cap + extra
+    news, footer = (np.eye(len(LABELS))[LABELS.index(label)] for label in (Label.NEWS, Label.BOILERPLATE))
+    calls = []
+
+    def peeling_context_stage(own, chars, model):
+        calls.append(len(own))
+        out = np.tile(news, (len(own), 1))
+        out[-1] = footer
+        return out
+
+    monkeypatch.setattr(predict_module, "context_stage", peeling_context_stage)
+    full_page = np.tile(news, (n, 1))
+    settled = predict_module.settle(np.full(n, 200.0), np.zeros((n, len(LABELS))), np.zeros((n, len(tiny_model.dense_mean))),
+                                    full_page, {Label.NEWS}, tiny_model)
+    kept = settled.argmax(axis=1) == LABELS.index(Label.NEWS)
+    assert calls == list(range(n, max(0, n - cap), -1))  # one round per paragraph shed, at most `cap`
+    assert kept.sum() == max(0, n - cap) and kept[:max(0, n - cap)].all()
