@@ -65,11 +65,11 @@ class TrainConfig:
     stage1_rows: int = 260_000
     """At most this many corpus paragraphs (a seeded sample, common labels thinned first), plus the curated
     ones at the same per-label rates, train stage 1 (see :func:`stage1_sample`). Twice 0.6's 130 k: in
-    two paired retrains the larger sample scored held-out macro-F1 +0.007 and +0.020 (costs +1.1 GB, +2 min)."""
+    two paired retrains the larger sample scored held-out macro-F1 +0.007 and +0.020."""
     stage1_samples: int = 3
     """Stage 1 is fitted on this many seeded samples and their weights averaged (one linear model, so no cost
     at prediction): one sample's luck moved held-out text-level F1 by 0.02 between two seeds, more than most
-    changes worth measuring."""
+    changes worth measuring. Three samples of 260 k: about 11 min and 6.9 GB peak on the full corpus."""
     stage2_rows: int = 500_000
     """Paragraphs (in whole pages, seeded sample) that train the small context stage."""
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -285,7 +285,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
     del sampled_counts
     report(f"stage 1 matrix {x1.shape[0]} x {x1.shape[1]}, {x1.nnz} non-zeros")
 
-    def stage1_rows(seed: int) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    def sample_rows(seed: int) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
         rows = samples[seed][sample]
         y1 = y[sample][rows]
         return x1[rows], y1, doc_weight[sample][rows] * label_weights(y1, config.label_weight_power)
@@ -293,7 +293,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
     fold = _group_folds(groups, config.folds) if config.folds > 1 else np.zeros(len(y), dtype=int)
     multi_fold = config.folds > 1 and len(set(fold.tolist())) > 1
     fold_models = []
-    x_s, y_s, w_s = stage1_rows(0)
+    x_s, y_s, w_s = sample_rows(0)
     if multi_fold:  # the out-of-fold scores come from the first sample's folds (bagging them too costs 2x)
         fold_of = fold[samples[0]]
         for k in range(config.folds):
@@ -306,7 +306,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
     fits = []
     for seed in range(len(samples)):
         if seed:
-            x_s, y_s, w_s = stage1_rows(seed)
+            x_s, y_s, w_s = sample_rows(seed)
         report(f"stage 1, all data, sample {seed + 1}/{len(samples)} ({len(y_s)} paragraphs)")
         fits.append(_logistic(x_s, y_s, w_s, config.C, config.max_iter // 2 if init is not None else config.max_iter, init))
     coef, intercept = np.mean([c for c, _ in fits], axis=0), np.mean([b for _, b in fits], axis=0)
