@@ -29,6 +29,9 @@ WRAP_MIN_SHARE = 0.6
 WRAP_MIN_CONSISTENCY = 0.9
 """Share of the full lines at which the next line's first word would not have fitted (a wrapper's break)."""
 
+WRAP_FULL_SLACK = 20
+"""A line within this many columns of the wrap width counts as full: a break after it can be a soft wrap."""
+
 MAX_CLASS_TOKENS = 24
 """How many class/id tokens of the nearest ancestors a block keeps as features."""
 
@@ -105,7 +108,7 @@ def _is_wrapped(line: str, next_line: str, width: int) -> bool:
         return False
     if len(line) + 1 + len(first_word) <= width:
         return False
-    return len(line) >= width - 20 or len(first_word) > width // 2
+    return len(line) >= width - WRAP_FULL_SLACK or len(first_word) > width // 2  # or a word over half a column (a URL)
 
 
 def segment_text(text: str) -> list[Paragraph]:
