@@ -278,8 +278,8 @@ def settle(
     paragraph kept on the full page could flip on the cleaned one. Settling makes the cleaned text a
     fixed point: cleaning it again keeps all of it. Each round re-scores only page-dependent parts (the
     n-gram scores are reused); see :func:`_not_kept` for the labels of the paragraphs dropped. A page still
-    shedding paragraphs after :data:`MAX_SETTLE_ROUNDS` rounds keeps what is left (bounded time over a
-    guaranteed fixed point on such pathological pages).
+    shedding paragraphs after :data:`MAX_SETTLE_ROUNDS` rounds keeps what is left: on such pathological pages,
+    bounded time rather than a guaranteed fixed point.
     """
     wanted = np.array([label in keep for label in LABELS])
     alive = np.flatnonzero(wanted[probabilities.argmax(axis=1)])

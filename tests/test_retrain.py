@@ -154,7 +154,10 @@ def test_stage1_averages_seeded_samples_and_fits_unthinned_data_once():
     from dataclasses import replace
 
     docs = [page_doc(f"p{i}") for i in range(4)]
-    quiet = lambda message: None  # noqa: E731
+
+    def quiet(message: str) -> None:
+        """Progress is not what these fits test."""
+
     one = fit(docs, TrainConfig(max_iter=30, stage1_samples=1), progress=quiet)
     three = fit(docs, TrainConfig(max_iter=30, stage1_samples=3), progress=quiet)
     assert np.array_equal(one.weights, three.weights)  # nothing to thin: the three samples are one, fitted once
