@@ -32,6 +32,12 @@ WRAP_MIN_CONSISTENCY = 0.9
 WRAP_FULL_SLACK = 20
 """A line within this many columns of the wrap width counts as full: a break after it can be a soft wrap."""
 
+CONTINUATION_MARKS = ",)]"
+"""A line opening with one of these (or with a lone full stop or colon, see :func:`_continues`) continues the
+line before: converters that put every text node on a line of its own split sentences after a link or a bold
+word. In 600 Dragnet pages rendered that way, 6,160 such breaks were inside a block and 65 between blocks ("?"
+and "!" are left out: mis-decoded bullets open many lines)."""
+
 MAX_CLASS_TOKENS = 24
 """How many class/id tokens of the nearest ancestors a block keeps as features."""
 
@@ -77,10 +83,11 @@ def _wrap_width(lines: list[str]) -> int:
     Only lines followed by another line count: in wrapped text those sit just under the column, while the
     last line of a paragraph may have any length (a page of short comments has as many of those as full
     lines). The width is the one whose band of :data:`WRAP_BAND` columns holds the most such lines, not the
-    longest line: a URL or other unbreakable word that overflows the column must not hide the wrapping.
+    longest line: a URL or other unbreakable word that overflows the column must not hide the wrapping. Lines of
+    one word do not count at all: a wrapper puts a word too long for the column on a line of its own.
     """
     pairs = [(line, following) for line, following in zip(lines, lines[1:]) if line and following]
-    long_lines = [len(line) for line, _ in pairs if WRAP_MIN_WIDTH * 0.8 <= len(line)]
+    long_lines = [len(line) for line, _ in pairs if WRAP_MIN_WIDTH * 0.8 <= len(line) and " " in line]
     if len(long_lines) < WRAP_MIN_LINES:
         return 0
     in_range = sorted(n for n in long_lines if n <= WRAP_MAX_WIDTH)
@@ -98,21 +105,34 @@ def _wrap_width(lines: list[str]) -> int:
     return width if fitting <= (1 - WRAP_MIN_CONSISTENCY) * len(full) else 0
 
 
+def _continues(line: str) -> bool:
+    """The line goes on with the sentence of the line before (it opens with closing punctuation; an ellipsis or a
+    dotted rule does not count)."""
+    first = line[0]
+    if first in CONTINUATION_MARKS:
+        return True
+    return first in ".:" and line[1:].lstrip()[:1] not in (".", ":")
+
+
 def _is_wrapped(line: str, next_line: str, width: int) -> bool:
     """A line break is a soft wrap when the next line's first word would not have fitted on the line: a
-    full line, or a short one before a word too long for what is left of the column (a wrapped URL)."""
-    if not width or len(line) > width:
+    full line, a short one before a word too long for what is left of the column (a wrapped URL), or such a word
+    alone on its line."""
+    if not width:
         return False
     first_word = next_line.split(maxsplit=1)[0] if next_line.strip() else ""
     if not first_word or next_line[:1] in "-*•–·" or next_line[:1].isdigit() and next_line[1:2] in ".)":
         return False
+    if len(line) > width:
+        return " " not in line
     if len(line) + 1 + len(first_word) <= width:
         return False
     return len(line) >= width - WRAP_FULL_SLACK or len(first_word) > width // 2  # or a word over half a column (a URL)
 
 
 def segment_text(text: str) -> list[Paragraph]:
-    """Paragraphs of plain text: blank lines and line breaks separate them; hard wraps are re-joined."""
+    """Paragraphs of plain text: blank lines and line breaks separate them; hard wraps, and sentences that a
+    converter broke after an inline element, are re-joined."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     stripped = [line.strip() for line in lines]
     width = _wrap_width(stripped)
@@ -126,7 +146,7 @@ def segment_text(text: str) -> list[Paragraph]:
             start = index
         parts.append(line)
         following = stripped[index + 1] if index + 1 < len(stripped) else ""
-        if following and _is_wrapped(line, following, width):
+        if following and (_continues(following) or _is_wrapped(line, following, width)):
             continue
         text = " ".join(line.split()) if len(parts) == 1 else _join_wrapped(parts)
         paragraphs.append(Paragraph(text, start + 1, index + 1))
@@ -135,11 +155,14 @@ def segment_text(text: str) -> list[Paragraph]:
 
 
 def _join_wrapped(parts: list[str]) -> str:
-    """Join wrapped lines, mending words hyphenated at the line end ("Investi-" + "tionen")."""
+    """Join wrapped lines, mending words hyphenated at the line end ("Investi-" + "tionen") and text nodes
+    split at an inline element (", sagte er." follows the link it belongs to without a space)."""
     out = parts[0]
     for part in parts[1:]:
         if len(out) > 1 and out[-1] == "-" and out[-2].isalpha() and part[:1].islower():
             out = out[:-1] + part
+        elif _continues(part):
+            out += part
         else:
             out = f"{out} {part}"
     return _normalize_space(out)

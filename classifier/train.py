@@ -127,16 +127,29 @@ def _logistic(x: sp.spmatrix | np.ndarray, y: np.ndarray, weight: np.ndarray, C:
     return coef, intercept
 
 
-def stage1_sample(y: np.ndarray, limit: int, eligible: np.ndarray, curated: np.ndarray, seed: int = 0) -> np.ndarray:
-    """Boolean mask of the eligible rows that train stage 1 (deterministic for a given seed): every row of
-    the rare labels, the common ones thinned to a shared cap, set so that the corpus (not curated) rows of
-    the sample number at most ``limit``. Curated rows are sampled at their label's rate but do not move the
-    cap: adding hand-written data never thins the corpus rows stage 1 learns from (German team comments
-    must not cost English comments)."""
+def stage1_sample(y: np.ndarray, limit: int, eligible: np.ndarray, curated: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Boolean mask of the eligible rows that train stage 1: every row of the rare labels, the common ones
+    thinned to a shared cap, set so that the corpus (not curated) rows of the sample number at most ``limit``.
+    A row is in when its ``uniforms`` draw (see :func:`row_uniforms`) is below its label's keep share. Curated
+    rows are sampled at their label's rate but do not move the cap: adding hand-written data never thins the
+    corpus rows stage 1 learns from (German team comments must not cost English comments)."""
     counts = np.bincount(y[eligible & ~curated], minlength=len(LABELS))
     cap = _label_cap(counts, limit) if counts.sum() > limit else np.inf
     keep_share = np.minimum(1.0, cap / np.maximum(counts, 1))
-    return eligible & (np.random.default_rng(seed).random(len(y)) < keep_share[y])
+    return eligible & (uniforms < keep_share[y])
+
+
+def row_uniforms(docs: Sequence[TrainDoc], seed: int) -> np.ndarray:
+    """One uniform draw per paragraph, from a generator seeded by the document's id: which of a document's
+    rows a sample holds does not depend on the other documents, so the models with and without the team's
+    data (or before and after a corpus fix) learn from the same rows of every unchanged document."""
+    return np.concatenate([np.random.default_rng([seed, zlib.crc32(doc.doc_id.encode())]).random(len(doc.labels))
+                           for doc in docs]) if docs else np.zeros(0)
+
+
+def _doc_uniform(doc_id: str, salt: str) -> float:
+    """A uniform draw in [0, 1) fixed by the document's id (stable under changes to other documents)."""
+    return zlib.crc32(f"{salt}:{doc_id}".encode()) / 2**32
 
 
 def _label_cap(counts: np.ndarray, limit: int) -> float:
@@ -182,25 +195,35 @@ FALLBACK_OWN_WEIGHT = 0.3
 """Used when the data is too small to hold pages out for the choice (the choice on the full corpus is 0.2)."""
 
 OWN_WEIGHT_FOLDS = 5
-"""One site group in this many holds out its pages while the own-evidence weight is chosen."""
+"""Folds of site groups for choosing the own-evidence weight: each is scored by trees fitted on the others."""
 
 
-def _validation_group(group: str) -> bool:
-    """Salted hash: the corpus split already hashes sites, so an unsalted one would pick no training site."""
-    return zlib.crc32(f"own-weight:{group}".encode()) % OWN_WEIGHT_FOLDS == 0
+def _validation_fold(group: str) -> int:
+    """Salted hash: the corpus split already hashes sites, so an unsalted one would put no training site in fold 0."""
+    return zlib.crc32(f"own-weight:{group}".encode()) % OWN_WEIGHT_FOLDS
 
 
-def choose_own_weight(context: np.ndarray, y: np.ndarray, weight: np.ndarray, train: np.ndarray, valid: np.ndarray,
+def choose_own_weight(context: np.ndarray, y: np.ndarray, weight: np.ndarray, learned: np.ndarray, fold: np.ndarray,
                       config: TrainConfig) -> float:
-    """The pooling weight with the best weighted macro-F1 on held-out sites' pages, from trees fitted on the
-    other sites (:data:`FALLBACK_OWN_WEIGHT` when there is too little data to tell)."""
-    if train.sum() < 100 or valid.sum() < 100 or len(np.unique(y[train])) < 2:
+    """The pooling weight with the best weighted macro-F1 over all sites' pages, each fold of sites scored by
+    trees fitted on the other folds (:data:`FALLBACK_OWN_WEIGHT` when there is too little data to tell).
+    Every fold takes part: a choice made on one fold of sites swung between 0.0 and 0.5 from retrain to retrain."""
+    gold, predicted, weights = [], {candidate: [] for candidate in OWN_WEIGHTS}, []
+    for k in range(OWN_WEIGHT_FOLDS):
+        train, valid = learned & (fold != k), learned & (fold == k)
+        if train.sum() < 100 or valid.sum() < 100 or len(np.unique(y[train])) < 2:
+            continue
+        forest = context_trees(context[train], y[train], weight[train], config)
+        held_out = context[valid]
+        trees = forest.raw_scores(held_out)
+        own_log = held_out[:, :len(LABELS)]  # the context features open with the own log-probabilities
+        for candidate in OWN_WEIGHTS:
+            predicted[candidate].append(pooled(trees, own_log, candidate).argmax(axis=1))
+        gold.append(y[valid])
+        weights.append(weight[valid])
+    if not gold:
         return FALLBACK_OWN_WEIGHT
-    forest = context_trees(context[train], y[train], weight[train], config)
-    held_out = context[valid]
-    trees = forest.raw_scores(held_out)
-    own_log = held_out[:, :len(LABELS)]  # the context features open with the own log-probabilities
-    scores = [_weighted_macro_f1(y[valid], pooled(trees, own_log, candidate).argmax(axis=1), weight[valid])
+    scores = [_weighted_macro_f1(np.concatenate(gold), np.concatenate(predicted[candidate]), np.concatenate(weights))
               for candidate in OWN_WEIGHTS]
     return OWN_WEIGHTS[int(np.argmax(scores))]
 
@@ -261,7 +284,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
     curated = np.concatenate([np.full(len(doc.labels), doc.curated) for doc in docs])
     samples: list[np.ndarray] = []
     for seed in range(max(1, config.stage1_samples)):
-        mask = stage1_sample(y, config.stage1_rows, doc_weight > 0, curated, seed)
+        mask = stage1_sample(y, config.stage1_rows, doc_weight > 0, curated, row_uniforms(docs, seed))
         if not any(np.array_equal(mask, other) for other in samples):  # small data is not thinned: one fit
             samples.append(mask)
     sample = np.logical_or.reduce(samples)
@@ -329,17 +352,16 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
     page_rows = sum(len(docs[i].labels) for i in page_docs)
     if config.stage2_rows and page_rows > config.stage2_rows:
         share = config.stage2_rows / page_rows
-        rng = np.random.default_rng(1)
-        page_docs = [i for i in page_docs if rng.random() < share]  # whole pages: neighbours stay intact
+        page_docs = [i for i in page_docs if _doc_uniform(docs[i].doc_id, "stage2") < share]  # whole pages: neighbours stay intact
     pages = [(bounds[i], bounds[i + 1]) for i in page_docs]
     chars = np.concatenate([[len(p.text) for p in doc.paragraphs] for doc in docs]).astype(np.float64)
     context = np.vstack([context_features(oof[lo:hi], chars[lo:hi]) for lo, hi in pages])
     rows = np.concatenate([np.arange(lo, hi) for lo, hi in pages])
     weight = doc_weight[rows] * label_weights(y[rows], config.label_weight_power)
     learned = weight > 0
-    held_out = np.concatenate([np.full(hi - lo, _validation_group(docs[i].group)) for i, (lo, hi) in zip(page_docs, pages)]
-                              ) if pages else np.zeros(0, dtype=bool)
-    own_weight = choose_own_weight(context, y[rows], weight, learned & ~held_out, learned & held_out, config)
+    fold_of_row = np.concatenate([np.full(hi - lo, _validation_fold(docs[i].group)) for i, (lo, hi) in zip(page_docs, pages)]
+                                 ) if pages else np.zeros(0, dtype=int)
+    own_weight = choose_own_weight(context, y[rows], weight, learned, fold_of_row, config)
     report(f"stage 2 trees (own-evidence weight {own_weight})")
     forest = context_trees(context[learned], y[rows][learned], weight[learned], config)
     report("done")

@@ -120,16 +120,32 @@ def test_stage1_sample_thins_common_labels_and_curated_rows_never_thin_the_corpu
 
     news, ad, comments = (LABELS.index(label) for label in (Label.NEWS, Label.AD, Label.COMMENTS))
     corpus = np.array([news] * 6000 + [comments] * 3000 + [ad] * 100)
+    uniforms = np.random.default_rng(0).random(len(corpus) + 5050)
     eligible = np.ones(len(corpus), dtype=bool)
     eligible[:1000] = False  # e.g. rows no rule vouches for
-    alone = stage1_sample(corpus, 2000, eligible, np.zeros(len(corpus), dtype=bool))
+    alone = stage1_sample(corpus, 2000, eligible, np.zeros(len(corpus), dtype=bool), uniforms[:len(corpus)])
     assert not alone[:1000].any() and alone[-100:].all()  # ineligible rows never, the rare label whole
     assert 1800 < alone.sum() < 2200 and abs(alone[corpus == news].sum() - alone[corpus == comments].sum()) < 150
     curated = np.array([comments] * 5000 + [ad] * 50)  # team-written comments, appended
     y = np.concatenate([corpus, curated])
-    mixed = stage1_sample(y, 2000, np.concatenate([eligible, np.ones(len(curated), dtype=bool)]), np.arange(len(y)) >= len(corpus))
+    mixed = stage1_sample(y, 2000, np.concatenate([eligible, np.ones(len(curated), dtype=bool)]), np.arange(len(y)) >= len(corpus), uniforms)
     assert np.array_equal(mixed[:len(corpus)], alone)  # the corpus rows are sampled exactly as without them
     assert 0 < mixed[len(corpus):-50].sum() < 5000 and mixed[-50:].all()  # curated comments at the comments rate
+
+
+def test_a_documents_sample_draws_do_not_depend_on_the_other_documents():
+    """The models with and without the team's data must sample the same rows of every corpus page, wherever
+    the team's documents sit in the list."""
+    from classifier.train import row_uniforms
+
+    pages = [page_doc(f"p{i}") for i in range(3)]
+    team = page_doc("team-lines")
+    without = row_uniforms(pages, 0)
+    with_team = row_uniforms([pages[0], team, pages[1], pages[2]], 0)
+    n0, n_team = len(pages[0].labels), len(team.labels)
+    assert np.array_equal(np.concatenate([with_team[:n0], with_team[n0 + n_team:]]), without)
+    assert not np.array_equal(row_uniforms(pages, 1), without)  # each bagging seed draws anew
+    assert ((0 <= without) & (without < 1)).all()
 
 
 def test_line_collections_teach_stage_1_no_page_placement():

@@ -59,6 +59,39 @@ def test_hard_wraps_are_found_among_short_paragraphs_and_overlong_words():
     assert [p.text for p in paragraphs] == COMMENTS
 
 
+def test_a_word_just_over_the_column_does_not_hide_the_wrapping():
+    """A URL two columns wider than the wrap width is as common as the full lines' band is wide; the width must
+    still be the column the text was wrapped at, not the URL's (whose band a wrapper's breaks contradict)."""
+    url = "https://www.example.org/" + "a" * 56
+    paragraphs = [
+        "Die Gemeinde hat am Montag beschlossen, die Sanierung der alten Turnhalle um ein Jahr zu verschieben, "
+        "weil die Kosten seit der ersten Schätzung um fast die Hälfte gestiegen sind und der Kanton seinen Beitrag "
+        "noch nicht zugesagt hat. Die Vereine müssen bis dahin in die Halle der Nachbargemeinde ausweichen, was "
+        "für viele Eltern längere Fahrten am Abend bedeutet und den Trainingsbetrieb der Jugend stark einschränkt.",
+        f"Die Unterlagen zur Sitzung stehen unter {url} zum Herunterladen bereit, ebenso das Protokoll der "
+        "letzten Versammlung und die Stellungnahme des Gemeinderats zu den Fragen aus der Bevölkerung.",
+    ]
+    assert len(url) == 80
+    assert [p.text for p in segment_text(_wrapped(paragraphs))] == paragraphs
+
+
+def test_a_sentence_broken_after_a_link_is_rejoined():
+    """One text node per line (BeautifulSoup's get_text("\\n") and the like) breaks a sentence after a link; a
+    line that opens with closing punctuation belongs to the line before, without a space."""
+    text = ("Die Zahlen stammen aus dem\nBericht des Bundesamts\n, der am Montag erschien.\nMehr dazu\n. . .\n"
+            "...weiterlesen\nNächster Absatz (siehe\nGrafik\n).\nQuelle: Statistik Austria\n.")
+    assert [(p.text, p.start_line, p.end_line) for p in segment_text(text)] == [
+        ("Die Zahlen stammen aus dem", 1, 1),
+        ("Bericht des Bundesamts, der am Montag erschien.", 2, 3),
+        ("Mehr dazu", 4, 4),
+        (". . .", 5, 5),  # a dotted rule and an ellipsis open lines of their own
+        ("...weiterlesen", 6, 6),
+        ("Nächster Absatz (siehe", 7, 7),
+        ("Grafik).", 8, 9),
+        ("Quelle: Statistik Austria.", 10, 11),
+    ]
+
+
 def test_a_list_of_similar_lines_is_not_taken_for_wrapped_text():
     """Menu lines of similar length (the old rule, the longest line as the column, joined these): a wrapper
     would have filled most of them further, so they are lines, not a wrapped paragraph."""
