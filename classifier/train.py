@@ -192,7 +192,7 @@ OWN_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 """Candidate weights of the first-stage evidence pooled with the context trees (see predict.context_stage)."""
 
 FALLBACK_OWN_WEIGHT = 0.3
-"""Used when the data is too small to hold pages out for the choice (the choice on the full corpus is 0.2)."""
+"""Used when the data is too small to hold pages out for the choice (the cross-validated choice on the full corpus is 0.1)."""
 
 OWN_WEIGHT_FOLDS = 5
 """Folds of site groups for choosing the own-evidence weight: each is scored by trees fitted on the others."""

@@ -184,3 +184,31 @@ def test_stage1_averages_seeded_samples_and_fits_unthinned_data_once():
     single = fit(docs, replace(thin, stage1_samples=1), progress=quiet)
     assert not np.array_equal(averaged.weights, single.weights)
     assert averaged.metadata["training"]["config"]["stage1_samples"] == 3
+
+
+def test_own_weight_is_cross_validated_over_every_fold_of_sites(monkeypatch):
+    """Each fold of site groups is scored by trees fitted on the others (one fold alone swung the choice from
+    0.0 to 0.5 between retrains); too little data falls back to the fixed weight."""
+    import classifier.train as train
+    from classifier.labels import LABELS
+
+    rng = np.random.default_rng(0)
+    n = 1000
+    y = rng.integers(0, 2, n)
+    context = np.hstack([np.log(np.where(np.arange(len(LABELS)) == y[:, None], 0.8, 0.04)), rng.normal(size=(n, 3))])
+    fold = np.arange(n) % train.OWN_WEIGHT_FOLDS
+    fitted_rows = []
+    real_trees = train.context_trees
+
+    def counting_trees(x: np.ndarray, labels: np.ndarray, weight: np.ndarray, config: TrainConfig):
+        fitted_rows.append(len(labels))
+        return real_trees(x, labels, weight, config)
+
+    monkeypatch.setattr(train, "context_trees", counting_trees)
+    learned = np.ones(n, dtype=bool)
+    chosen = train.choose_own_weight(context, y, np.ones(n), learned, fold, TrainConfig())
+    assert chosen in train.OWN_WEIGHTS
+    assert fitted_rows == [n - n // train.OWN_WEIGHT_FOLDS] * train.OWN_WEIGHT_FOLDS  # every fold held out once
+    fitted_rows.clear()
+    assert train.choose_own_weight(context[:300], y[:300], np.ones(300), learned[:300], fold[:300], TrainConfig()) == train.FALLBACK_OWN_WEIGHT
+    assert fitted_rows == []  # 60 rows per fold: too few to score

@@ -60,8 +60,9 @@ def test_hard_wraps_are_found_among_short_paragraphs_and_overlong_words():
 
 
 def test_a_word_just_over_the_column_does_not_hide_the_wrapping():
-    """A URL two columns wider than the wrap width is as common as the full lines' band is wide; the width must
-    still be the column the text was wrapped at, not the URL's (whose band a wrapper's breaks contradict)."""
+    """A URL on a line of its own, two columns past the column, gives a band two columns wider one line more than
+    the column's own; the width must still be the column the text was wrapped at (a wrapper's breaks contradict
+    the wider one), and the URL's line break is a soft wrap too."""
     url = "https://www.example.org/" + "a" * 56
     paragraphs = [
         "Die Gemeinde hat am Montag beschlossen, die Sanierung der alten Turnhalle um ein Jahr zu verschieben, "
