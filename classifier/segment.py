@@ -33,10 +33,10 @@ WRAP_FULL_SLACK = 20
 """A line within this many columns of the wrap width counts as full: a break after it can be a soft wrap."""
 
 CONTINUATION_MARKS = ",)]"
-"""A line opening with one of these (or with a lone full stop or colon, see :func:`_continues`) continues the
-line before: converters that put every text node on a line of its own split sentences after a link or a bold
-word. In 600 Dragnet pages rendered that way, 6,137 such breaks were inside a block and 52 between blocks ("?"
-and "!" are left out: mis-decoded bullets open many lines)."""
+"""A line opening with one of these, or with a full stop or colon that starts no ellipsis (see :func:`_continues`),
+continues the line before: converters that put every text node on a line of its own split sentences after a link or
+a bold word. In 600 Dragnet pages rendered that way, 6,137 such breaks were inside a block and 52 between blocks
+("?" and "!" are left out: mis-decoded bullets open many lines)."""
 
 MAX_CLASS_TOKENS = 24
 """How many class/id tokens of the nearest ancestors a block keeps as features."""

@@ -69,7 +69,7 @@ class TrainConfig:
     stage1_samples: int = 3
     """Stage 1 is fitted on this many seeded samples and their weights averaged (one linear model, so no cost
     at prediction): one sample's luck moved held-out text-level F1 by 0.02 between two seeds, more than most
-    changes worth measuring. Three samples of 260 k: about 11 min and 6.9 GB peak on the full corpus."""
+    changes worth measuring. Three samples of 260 k: about 9 min alone and 7.1 GB peak on the full corpus."""
     stage2_rows: int = 500_000
     """Paragraphs (in whole pages, seeded sample) that train the small context stage."""
     features: FeatureConfig = field(default_factory=FeatureConfig)
