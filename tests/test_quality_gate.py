@@ -25,3 +25,20 @@ def test_bundled_model_meets_pinned_floors():
     assert {"text.macro_f1", "text.keep_news_f1", "html.macro_f1", "text.de.macro_f1"} <= set(floors)
     problems = failures(gate_metrics(default_model(), CORPORA), floors)
     assert not problems, problems
+
+
+def test_held_out_report_keeps_the_teams_data_apart_from_the_corpora():
+    """Team-written lines and synthetic pages score in their own slice: gains there are not real-page gains."""
+    from classifier.model import default_model
+    from training.corpus import MANUAL, Doc, Row
+    from training.evaluate_heldout import score_docs
+
+    article = [Row("Die Stadt baut eine neue Brücke über die Elbe, die 2027 fertig sein soll, teilte die Verwaltung mit.",
+                   "news", MANUAL), Row("Foto: Max Muster", "caption", MANUAL)]
+    docs = [Doc("real", "example.org", "de", "trafilatura", "text", article),
+            Doc("synthetic:x:0", "x", "de", "synthetic-de", "text", article),
+            Doc("team:y", "team:y", "de", "team", "text", article[1:])]
+    report = score_docs(docs, default_model(), with_justext=False)["paragraph"]
+    assert report["mode=text/lang=de/data=corpora"]["paragraphs"] == 2
+    assert report["mode=text/lang=de/data=team"]["paragraphs"] == 3
+    assert report["mode=text/lang=de"]["paragraphs"] == 5

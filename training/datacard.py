@@ -15,8 +15,7 @@ from pathlib import Path
 from classifier.labels import LABELS
 
 from .corpus import DEFAULT_CACHE, read_docs
-
-TEAM_SOURCES = frozenset({"team", "synthetic-de"})
+from .sources import TEAM_SOURCES
 
 
 def count(cache: Path) -> dict:

@@ -424,6 +424,9 @@ AGENCY_SIGNOFFS = ("(dpa)", "(sda/dpa)", "(dab/sda/dpa)", "(APA)", "(AFP)", "(Re
                    "(APA/dpa)", "(KNA)", "(epd)", "(dpa-AFX)", "(mit Material von dpa)", "(sfa/sda)", "(ap/dpa)")
 """Agency credits that end an article body: news per LABELS.md (our own list)."""
 
+TEAM_SOURCES = frozenset({"team", "synthetic-de"})
+"""Sources written by the team: its lines and the synthetic pages built from them."""
+
 SYNTHETIC_PAGES_PER_ARTICLE = 2
 
 HEADING_POOLS = ("news:headline", "news:subheading")

@@ -24,6 +24,7 @@ from classifier.model import DEFAULT_MODEL_PATH, save_model
 from classifier.train import TrainConfig, TrainDoc, fit
 
 from .corpus import DEFAULT_CACHE, MANUAL, Doc, Row, fine_known, read_docs, styles_for, trusted
+from .sources import TEAM_SOURCES
 
 SOURCE_WEIGHT = {
     "team": 1.0, "synthetic-de": 1.5, "trafilatura": 2.0, "l3s-gn1": 1.0, "dragnet": 0.7, "cleaneval": 0.7,
@@ -31,7 +32,6 @@ SOURCE_WEIGHT = {
 }
 """Relative weight of each source's paragraphs: real pages and German data count most."""
 
-TEAM_DATA = frozenset({"team", "synthetic-de"})
 LINE_COLLECTIONS = frozenset({"team", "webis-native-ads"})
 """Sources whose documents are groups of lines, not page layouts: they do not train the context stage."""
 
@@ -64,7 +64,7 @@ def row_weight(doc: Doc, row: Row) -> float:
 
 def team_data(doc: Doc) -> bool:
     """Written or hand-labelled by the team: left out of the "before" model, curated in stage 1's sample."""
-    return doc.source in TEAM_DATA or any(row.label_source == MANUAL for row in doc.rows)
+    return doc.source in TEAM_SOURCES or any(row.label_source == MANUAL for row in doc.rows)
 
 
 def to_train_doc(doc: Doc) -> TrainDoc:
