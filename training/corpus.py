@@ -252,10 +252,23 @@ def trusted(doc: Doc, row: Row) -> bool:
 
 COARSE_SOURCES = frozenset({"dragnet", "cleaneval", "wcxb"})
 
+WITHOUT_RULE = "snippet-without"
+"""Rule prefix of trafilatura blocks that a ``without`` snippet marks as not article."""
+
 
 def fine_known(doc: Doc, row: Row) -> bool:
-    """Whether the row's fine label is known: gold-text sources say only "not article" for unmatched blocks."""
-    return trusted(doc, row) and not (doc.source in COARSE_SOURCES and row.rule == "default-boilerplate")
+    """Whether the row's fine label is known. Three sources say only "not article" for some rows, and those
+    rows are boilerplate by default: the gold-text sources for unmatched blocks, trafilatura's ``without``
+    snippets that no rule covers, and TurkuNLP's noise lines. The audit's fourth round found the default right
+    for 38 % (19 of 50) of the snippets and 64 % (45 of 70) of the noise lines: the rest are teaser lists,
+    newsletter and donation pitches, shop listings and comment areas. Such rows teach and count only not-news."""
+    if not trusted(doc, row):
+        return False
+    if row.rule == "default-boilerplate" and doc.source in COARSE_SOURCES:
+        return False
+    if row.rule == f"{WITHOUT_RULE}/default-boilerplate":
+        return False
+    return not (doc.source == "turku" and row.label == Label.BOILERPLATE.value)
 
 
 # --------------------------------------------------------------------------- text-dump variants

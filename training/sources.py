@@ -25,6 +25,7 @@ from .corpus import (
     GOLD,
     MANUAL,
     WEAK,
+    WITHOUT_RULE,
     Doc,
     GoldMatcher,
     Row,
@@ -266,7 +267,7 @@ def trafilatura_labels(blocks: list[HtmlBlock], meta: dict, html: str) -> list[L
             out.append((Label.COMMENTS, GOLD, "snippet-comments"))
         else:
             label, rule = weak_label(block.paragraph)
-            out.append((label, WEAK, f"snippet-without/{rule}" if without.matches(text) else rule))
+            out.append((label, WEAK, f"{WITHOUT_RULE}/{rule}" if without.matches(text) else rule))
     return out
 
 
