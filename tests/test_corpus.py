@@ -6,7 +6,8 @@ import pytest
 
 from classifier.labels import Label
 from classifier.segment import html_blocks
-from training.corpus import GOLD, WEAK, Doc, GoldMatcher, Row, fine_known, trusted
+from training.corpus import GOLD as GOLD_ORIGIN
+from training.corpus import WEAK, Doc, GoldMatcher, Row, fine_known, trusted
 from training.sources import _l3s_label, split_dragnet_gold
 
 GOLD = (
@@ -78,14 +79,13 @@ def test_l3s_supplemental_blocks_are_captions_only_in_picture_containers_or_with
     ]
 
 
-
 @pytest.mark.parametrize(("source", "row", "known"), [
-    ("turku", Row("Jetzt als Amazon Blitzangebot", "boilerplate", GOLD, "turku-line"), False),  # noise: not article
-    ("turku", Row("Die Stadt baut eine neue Brücke.", "news", GOLD, "turku-line"), True),
+    ("turku", Row("Jetzt als Amazon Blitzangebot", "boilerplate", GOLD_ORIGIN, "turku-line"), False),  # noise: not article
+    ("turku", Row("Die Stadt baut eine neue Brücke.", "news", GOLD_ORIGIN, "turku-line"), True),
     ("trafilatura", Row("Zum Newsletter anmelden", "boilerplate", WEAK, "snippet-without/default-boilerplate"), False),
     ("trafilatura", Row("Anzeige", "ad", WEAK, "snippet-without/text-ad-marker"), True),  # an audited rule vouches
     ("dragnet", Row("Home", "boilerplate", WEAK, "default-boilerplate"), False),
-    ("l3s-gn1", Row("Home", "boilerplate", GOLD, "l3s-not-content"), True),
+    ("l3s-gn1", Row("Home", "boilerplate", GOLD_ORIGIN, "l3s-not-content"), True),
 ])
 def test_not_article_without_a_kind_teaches_only_not_news(source, row, known):
     doc = Doc("d", "example.org", "de", source, "html", [row])

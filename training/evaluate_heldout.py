@@ -3,10 +3,11 @@
     python -m training.evaluate_heldout [--model PATH] [--baseline PATH] [--out training/reports/heldout]
 
 Paragraph level: per-label precision/recall/F1, macro-F1 and keep(news) F1, for text and HTML mode and
-per language, and per language by origin: ``data=corpora`` (the public corpora's pages and texts) apart from
-``data=team`` (the team-written lines and the synthetic pages built from them), so that gains on the team's own
-held-out data are not read as gains on real pages. Text level: 4-gram shingle F1 of the cleaned text against the gold article text (sources
-with full gold text), next to "keep everything" and jusText run on the same text inputs.
+per language, and in text mode per language by origin: ``data=corpora`` (the public corpora's pages and texts)
+apart from ``data=team`` (the team-written lines and the synthetic pages built from them), so that gains on the
+team's own held-out data are not read as gains on real pages. Text level: 4-gram shingle F1 of the cleaned text
+against the gold article text (sources with full gold text), next to "keep everything" and jusText run on the
+same text inputs.
 """
 
 from __future__ import annotations
