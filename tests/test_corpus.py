@@ -91,3 +91,50 @@ def test_not_article_without_a_kind_teaches_only_not_news(source, row, known):
     doc = Doc("d", "example.org", "de", source, "html", [row])
     assert trusted(doc, row)
     assert fine_known(doc, row) is known
+
+
+def test_hand_labels_override_weak_labels_by_text_key_whitespace_and_all(tmp_path) -> None:
+    from training.manual import text_key
+    from training.sources import apply_manual
+
+    blocks = html_blocks("<nav><a href='/'>Start</a></nav><p>Mehr zum Thema</p><p>Der Rat tagt  am Montag.</p>")
+    weak = [(Label.BOILERPLATE, WEAK, "default-boilerplate")] * len(blocks)
+    sheet = tmp_path / "p9999.tsv"
+    sheet.write_text(f"# hand labels\nteaser\t{text_key('Mehr zum  Thema')}\nnews\t{text_key('Der Rat tagt am Montag.')}\n")
+    labelled = apply_manual(blocks, weak, sheet)
+    assert [label for label, _, _ in labelled] == [Label.BOILERPLATE, Label.TEASER, Label.NEWS]
+    assert [origin for _, origin, _ in labelled] == [WEAK, "manual", "manual"]
+
+
+def test_every_committed_hand_label_file_names_a_known_label_and_a_text_key() -> None:
+    from training.manual import MANUAL_DIR
+
+    files = sorted(MANUAL_DIR.glob("p*.tsv"))
+    assert len(files) >= 90
+    for path in files:
+        rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+        assert rows, path
+        for label, key in rows:
+            Label(label)
+            assert len(key) == 12 and int(key, 16) >= 0, (path, key)
+
+
+def test_synthetic_pages_show_some_headlines_twice_and_label_both_news() -> None:
+    """A text dump shows the page's <title> above its <h1>: both are the article's own title (LABELS.md)."""
+    from training.corpus import MANUAL
+    from training.sources import build_synthetic
+
+    def team(doc_id: str, label: str, texts: list[str], split: str) -> Doc:
+        return Doc(doc_id, doc_id, "de", "team", "text", [Row(t, label, MANUAL) for t in texts], None, split)
+
+    headlines = [f"Stadtrat beschließt Haushalt Nummer {i}" for i in range(8)]
+    team_docs = [doc for split in ("train", "test") for doc in (
+        team(f"team:news-headline-{split}", "news", headlines, split),
+        team(f"team:boilerplate-{split}", "boilerplate", ["Startseite", "Politik", "Wirtschaft"], split),
+        team(f"team:teaser-{split}", "teaser", ["Mehr zum Thema", "Das könnte Sie auch interessieren"], split))]
+    article = " ".join(f"Der Rat hat am Montag über den Plan Nummer {i} beraten und ihn angenommen." for i in range(6))
+    pages = list(build_synthetic(team_docs, [(f"10kgnad:{i}", article) for i in range(40)]))
+    repeated = [page for page in pages if any(a.text == b.text and a.text in headlines for a, b in zip(page.rows, page.rows[1:]))]
+    assert 0 < len(repeated) < len(pages)
+    for page in repeated:
+        assert all(row.label == "news" for row in page.rows if row.text in headlines)

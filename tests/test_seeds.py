@@ -12,19 +12,20 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 NAMES = ["000_443880537494ab5b", "001_a39d696d3259fc17"]
 SEED_000_FURNITURE = [
     "Digital", "Wirtschaft", "Amazon-Chef Jeff Bezos.Bild: keystone", "5 CHF", "15 CHF", "25 CHF", "Anderer",
-    "Oder unterstütze uns per Banküberweisung.", "1 / 9",
+    "Oder unterstütze uns per Banküberweisung.", "DANKE FÜR DIE ♥", "1 / 9", "Warum der KI-Boom böse enden könnte",
     "Würdest du gerne watson und unseren Journalismus unterstützen? Mehr erfahren",
     "quelle: keystone / mark schiefelbein", "Auf Facebook teilenAuf X teilen", "Video: watson",
     "Du hast uns was zu sagen?", "5 Kommentare", "Dein Kommentar", "0 / 600", "Hier gehts zu den Kommentarregeln.",
     "Das könnte dich auch noch interessieren:", "Seltene Riesenqualle gefilmt – sie wird so gross wie ein Bus", "Zur Story",
 ]
 """Navigation, credits, donation box, gallery counter, share line, feedback box, comments widget, teasers.
-Known misses (see the strict xfail below): the donation box's "DANKE FÜR DIE ♥" and redirect note, the gallery
-slide text and the date line under the lead are kept. (0.6's model dropped the date line but kept "5 CHF"; the
-date line is not on the issue's list of page furniture. Until 0.8.0 the shorter of the two title lines was
-dropped; 0.9.0 keeps both.)"""
+Known misses (see the strict xfail below): the donation box's redirect note and the date line under the lead are
+kept. (0.6's model dropped the date line but kept "5 CHF"; the date line is not on the issue's list of page
+furniture. Until 0.8.0 the shorter of the two title lines was dropped; 0.9.0 keeps both. Until 0.9.0 the donation
+box's "DANKE FÜR DIE ♥" and the gallery slide text were kept too.)"""
 SEED_000_TEASER_SNIPPET = "Neben der Software-Entwicklung und juristischen Dienstleistungen"
 SEED_000_AGENCY_CAPTION = "epa12509549 Amazon founder Jeff Bezos"
+SEED_000_GALLERY_TEXT = "Er gehört zu den Hauptverantwortlichen für den aktuellen KI-"
 
 
 def gold(name):
@@ -67,14 +68,14 @@ def test_seed_000_keeps_lead_and_body():
 def test_seed_000_drops_the_page_furniture():
     kept = cleaned("000_443880537494ab5b")
     assert [text for text in SEED_000_FURNITURE if text in kept] == []
-    assert not any(text.startswith((SEED_000_TEASER_SNIPPET, SEED_000_AGENCY_CAPTION)) for text in kept)
+    assert not any(text.startswith((SEED_000_TEASER_SNIPPET, SEED_000_AGENCY_CAPTION, SEED_000_GALLERY_TEXT)) for text in kept)
 
 
 @pytest.mark.parametrize("name", [
     "001_a39d696d3259fc17",
     pytest.param("000_443880537494ab5b", marks=pytest.mark.xfail(strict=True, reason=(
         "known misses of the bundled model on seed 000: the body is kept, but so are the donation box's "
-        "'DANKE FÜR DIE ♥' and redirect note, the gallery slide text and the date line"))),
+        "redirect note and the date line"))),
 ])
 def test_cleaned_text_is_exactly_the_article(name):
     assert cleaned(name) == [text for label, text in gold(name) if label is Label.NEWS]
@@ -84,7 +85,7 @@ def test_seed_000_label_agreement_floors():
     items = gold("000_443880537494ab5b")
     predicted = [p.label for p in classify((SEEDS / "000_443880537494ab5b.txt").read_bytes())]
     keep = sum((p is Label.NEWS) == (g is Label.NEWS) for p, (g, _) in zip(predicted, items)) / len(items)
-    assert keep >= 0.92, keep  # the keep-or-drop decision: pinned at the bundled model's 0.92 (46 of 50)
+    assert keep >= 0.96, keep  # the keep-or-drop decision: pinned at the bundled model's 0.96 (48 of 50)
     agreement = sum(p == g for p, (g, _) in zip(predicted, items)) / len(items)
     assert agreement >= 0.78, agreement  # all six labels: pinned just below 0.80 (40 of 50); most misses are
     # between kinds of furniture (gallery captions as teasers, the feedback box as comments), which cleaning drops alike

@@ -2,6 +2,7 @@
 
     python -m training.audit sample /tmp/audit --per-rule 10     # review sheets (with text: keep outside git)
     python -m training.audit score /tmp/audit/*.tsv               # → data/audit/verdicts.tsv + agreement table
+    python -m training.audit hand                                 # the rules against the hand-labelled pages
 
 A review sheet line is ``id<TAB>weak label<TAB>rule<TAB>verdict<TAB>text<TAB>context``; reviewers fill in
 the verdict column with the correct label. Only ids, rules, labels and verdicts are stored in the repo.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from classifier.labels import parse_label
 
-from .corpus import DEFAULT_CACHE, REPO, WEAK, read_docs
+from .corpus import DEFAULT_CACHE, REPO, WEAK, corpora_dir, read_docs
 
 AUDIT_DIR = REPO / "data" / "audit"
 HTML_SOURCES = ("dragnet", "cleaneval", "wcxb", "trafilatura", "l3s")
@@ -82,6 +83,30 @@ def agreement(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
     return {key: (a, n) for key, (a, n) in sorted(table.items())}
 
 
+def hand_agreement(corpora: Path) -> dict[tuple[str, str], tuple[int, int]]:
+    """Every block of the hand-labelled trafilatura pages: how often its snippet or rule label (what the page
+    would get without hand labels) equals the hand label, per language and rule. A full census rather than a
+    sample; blocks no rule covers (``default-boilerplate``, untrusted) are left out."""
+    from classifier.segment import html_blocks
+
+    from .manual import MANUAL_DIR, text_key
+    from .sources import guess_language, trafilatura_labels, trafilatura_page
+
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for path in sorted(MANUAL_DIR.glob("*.tsv")):
+        hand = dict(line.split("\t")[::-1] for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+        meta, html = trafilatura_page(corpora, path.stem)
+        blocks = html_blocks(html)
+        lang = guess_language(" ".join(b.paragraph.text for b in blocks))
+        for block, (label, _, rule) in zip(blocks, trafilatura_labels(blocks, meta, html)):
+            truth = hand.get(text_key(block.paragraph.text))
+            if truth is not None and rule != "default-boilerplate":
+                cell = counts[(lang, f"{rule} → {label.value}")]
+                cell[0] += truth == label.value
+                cell[1] += 1
+    return {key: (agree, n) for key, (agree, n) in sorted(counts.items())}
+
+
 def markdown(table: dict[tuple[str, str], tuple[int, int]]) -> str:
     lines = ["| source | rule | reviewed | agree | agreement |", "|---|---|---|---|---|"]
     for (source, rule), (agree, n) in table.items():
@@ -104,11 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("sheets", nargs="+", type=Path)
     r = sub.add_parser("report")
     r.add_argument("name")
+    h = sub.add_parser("hand", help="agreement of trafilatura's snippets and rules with the hand-labelled pages")
+    h.add_argument("--corpora", default=None)
     args = parser.parse_args(argv)
     if args.command == "sample":
         print(f"{sample(args.out_dir, args.per_rule, rules=set(args.rules) if args.rules else None)} items written to {args.out_dir / 'sheet.tsv'}")
     elif args.command == "score":
         print(markdown(score(args.sheets, args.name)))
+    elif args.command == "hand":
+        print(markdown(hand_agreement(corpora_dir(args.corpora))).replace("| source |", "| language |"))
     else:
         print(markdown(agreement(AUDIT_DIR / f"verdicts_{args.name}.tsv")))
     return 0

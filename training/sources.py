@@ -436,6 +436,10 @@ HEADING_POOLS = ("news:headline", "news:subheading")
 HEADLINE_SHARE = 0.85
 """Synthetic pages that open with a headline (10kGNAD articles have none of their own)."""
 
+REPEATED_TITLE_SHARE = 0.3
+"""Synthetic headlines shown twice, as a text dump of a page shows its ``<title>`` above the ``<h1>``: both are
+the article's own title, so both are news (LABELS.md's hard cases)."""
+
 
 def heading_pool(doc: Doc) -> bool:
     """A team group of headlines or sub-headings: it teaches in place, inside synthetic pages; as a bare
@@ -512,6 +516,8 @@ def build_synthetic(team_docs: list[Doc], articles: list[tuple[str, str]]) -> It
                 position = heads.randint(2, len(body))
                 body[position:position] = _heading(pools, split, HEADING_POOLS[1], heads)
             headline = _heading(pools, split, HEADING_POOLS[0], heads) if heads.random() < HEADLINE_SHARE else []
+            if headline and heads.random() < REPEATED_TITLE_SHARE:
+                headline = headline * 2
             page = (run(Label.BOILERPLATE, 0, 5) + headline + body[:1] + run(Label.BOILERPLATE, 0, 2) + run(Label.CAPTION, 0, 2)
                     + body[1:])
             tail = [run(Label.AD, 1, 8), run(Label.TEASER, 2, 9), run(Label.COMMENTS, 0, 10), run(Label.CAPTION, 0, 5),
