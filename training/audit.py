@@ -89,12 +89,12 @@ def hand_agreement(corpora: Path) -> dict[tuple[str, str], tuple[int, int]]:
     sample; blocks no rule covers (``default-boilerplate``, untrusted) are left out."""
     from classifier.segment import html_blocks
 
-    from .manual import MANUAL_DIR, text_key
+    from .manual import MANUAL_DIR, hand_labels, text_key
     from .sources import guess_language, trafilatura_labels, trafilatura_page
 
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for path in sorted(MANUAL_DIR.glob("*.tsv")):
-        hand = dict(line.split("\t")[::-1] for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+        hand = hand_labels(path)
         meta, html = trafilatura_page(corpora, path.stem)
         blocks = html_blocks(html)
         lang = guess_language(" ".join(b.paragraph.text for b in blocks))
@@ -102,7 +102,7 @@ def hand_agreement(corpora: Path) -> dict[tuple[str, str], tuple[int, int]]:
             truth = hand.get(text_key(block.paragraph.text))
             if truth is not None and rule != "default-boilerplate":
                 cell = counts[(lang, f"{rule} → {label.value}")]
-                cell[0] += truth == label.value
+                cell[0] += truth is label
                 cell[1] += 1
     return {key: (agree, n) for key, (agree, n) in sorted(counts.items())}
 

@@ -10,6 +10,7 @@ import argparse
 import hashlib
 from pathlib import Path
 
+from classifier.labels import Label
 from classifier.labelsfile import read_labelled_file
 
 from .corpus import REPO, corpora_dir
@@ -20,6 +21,12 @@ MANUAL_DIR = REPO / "data" / "manual" / "trafilatura"
 def text_key(text: str) -> str:
     """12 hex digits of SHA-1 over the whitespace-normalized text."""
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+
+
+def hand_labels(path: Path) -> dict[str, Label]:
+    """One page's hand labels as stored in the repo: text key → label (an unknown label raises ValueError)."""
+    rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+    return {key: Label(label) for label, key in rows}
 
 
 def export(page_ids: list[str], out_dir: Path, corpora: Path) -> None:

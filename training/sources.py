@@ -299,13 +299,9 @@ def build_trafilatura(root: Path, manual_dir: Path | None = None, split: str | N
 
 def apply_manual(blocks: list[HtmlBlock], labelled: list[Labelled], manual: Path) -> list[Labelled]:
     """Hand labels stored as ``label<TAB>text-hash`` (no corpus text in the repo) override the weak ones."""
-    from .manual import text_key
+    from .manual import hand_labels, text_key
 
-    table = {}
-    for line in manual.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            label, key = line.split("\t")[:2]
-            table[key] = Label(label)
+    table = hand_labels(manual)
     return [
         (table[text_key(b.paragraph.text)], MANUAL, "manual") if text_key(b.paragraph.text) in table else lab
         for b, lab in zip(blocks, labelled)
