@@ -107,8 +107,8 @@ def hand_agreement(corpora: Path) -> dict[tuple[str, str], tuple[int, int]]:
     return {key: (agree, n) for key, (agree, n) in sorted(counts.items())}
 
 
-def markdown(table: dict[tuple[str, str], tuple[int, int]]) -> str:
-    lines = ["| source | rule | reviewed | agree | agreement |", "|---|---|---|---|---|"]
+def markdown(table: dict[tuple[str, str], tuple[int, int]], first_column: str = "source") -> str:
+    lines = [f"| {first_column} | rule | reviewed | agree | agreement |", "|---|---|---|---|---|"]
     for (source, rule), (agree, n) in table.items():
         lines.append(f"| {source} | {rule} | {n} | {agree} | {agree / n:.0%} |")
     total_agree = sum(a for a, _ in table.values())
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "score":
         print(markdown(score(args.sheets, args.name)))
     elif args.command == "hand":
-        print(markdown(hand_agreement(corpora_dir(args.corpora))).replace("| source |", "| language |"))
+        print(markdown(hand_agreement(corpora_dir(args.corpora)), first_column="language"))
     else:
         print(markdown(agreement(AUDIT_DIR / f"verdicts_{args.name}.tsv")))
     return 0

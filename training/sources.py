@@ -302,10 +302,8 @@ def apply_manual(blocks: list[HtmlBlock], labelled: list[Labelled], manual: Path
     from .manual import hand_labels, text_key
 
     table = hand_labels(manual)
-    return [
-        (table[text_key(b.paragraph.text)], MANUAL, "manual") if text_key(b.paragraph.text) in table else lab
-        for b, lab in zip(blocks, labelled)
-    ]
+    hand = [table.get(text_key(b.paragraph.text)) for b in blocks]
+    return [(label, MANUAL, "manual") if label is not None else lab for label, lab in zip(hand, labelled)]
 
 
 # --------------------------------------------------------------------------- single-label text sources
