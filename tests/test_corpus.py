@@ -106,11 +106,30 @@ def test_hand_labels_override_weak_labels_by_text_key_whitespace_and_all(tmp_pat
     assert [origin for _, origin, _ in labelled] == [WEAK, "manual", "manual"]
 
 
-def test_every_committed_hand_label_file_names_a_known_label_and_a_text_key() -> None:
-    from training.manual import MANUAL_DIR, hand_labels
+def test_stored_hand_labels_go_to_their_sources_folder_as_keys_only(tmp_path, monkeypatch) -> None:
+    from training import manual
 
-    files = sorted(MANUAL_DIR.glob("p*.tsv"))
+    monkeypatch.setattr(manual, "MANUAL_ROOT", tmp_path / "manual")
+    edited = tmp_path / "edited.tsv"
+    edited.write_text("# doc: dragnet:R1\n# split: train\nnews\tThe council met on Monday.\nteaser\tMore stories\n")
+    target = manual.store(edited)
+    assert target == tmp_path / "manual" / "dragnet" / "R1.tsv"
+    assert manual.hand_labels(target) == {manual.text_key("The council met on Monday."): Label.NEWS,
+                                          manual.text_key("More stories"): Label.TEASER}
+    assert "council" not in target.read_text()
+    edited.write_text("# doc: p0001\nnews\tDer Rat tagt.\n")  # the first round's files have bare trafilatura ids
+    assert manual.store(edited) == tmp_path / "manual" / "trafilatura" / "p0001.tsv"
+    edited.write_text("# doc: cleaneval:x:1\nnews\tText.\n")
+    with pytest.raises(ValueError, match="cleaneval"):
+        manual.store(edited)
+
+
+def test_every_committed_hand_label_file_names_a_known_label_and_a_text_key() -> None:
+    from training.manual import HAND_LABELLED_SOURCES, hand_labels, manual_dir
+
+    files = sorted(manual_dir("trafilatura").glob("p*.tsv"))
     assert len(files) >= 90
+    files += [path for source in HAND_LABELLED_SOURCES[1:] for path in sorted(manual_dir(source).glob("*.tsv"))]
     for path in files:
         table = hand_labels(path)  # raises on a label outside the six
         assert table, path

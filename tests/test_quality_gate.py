@@ -42,3 +42,23 @@ def test_held_out_report_keeps_the_teams_data_apart_from_the_corpora():
     assert report["mode=text/lang=de/data=corpora"]["paragraphs"] == 2
     assert report["mode=text/lang=de/data=team"]["paragraphs"] == 3
     assert report["mode=text/lang=de"]["paragraphs"] == 5
+
+
+def test_held_out_report_scores_justext_on_the_same_paragraphs(monkeypatch):
+    """keep(news) of jusText and of keeping everything count the same trusted paragraphs as the model's."""
+    from classifier.model import default_model
+    from training import evaluate_heldout
+    from training.corpus import MANUAL, Doc, Row
+
+    rows = [Row("Die Stadt baut eine neue Brücke über die Elbe, die 2027 fertig sein soll, teilte die Verwaltung mit.",
+                "news", MANUAL), Row("Foto: Max Muster", "caption", MANUAL), Row("Mehr zum Thema", "teaser", MANUAL),
+            Row("Teilen", "boilerplate", "weak", "cls-teaser")]  # untrusted rule: counts for nobody
+    monkeypatch.setattr(evaluate_heldout, "justext_keep", lambda texts, lang: [t.startswith(("Die", "Foto")) for t in texts])
+    report = evaluate_heldout.score_docs([Doc("real", "example.org", "de", "trafilatura", "text", rows)], default_model())
+    text = report["paragraph"]["mode=text"]
+    assert text["keep_news"]["paragraphs"] == text["keep_news_justext"]["paragraphs"] == 3
+    assert text["keep_news_justext"]["precision"] == 0.5 and text["keep_news_justext"]["recall"] == 1.0
+    assert text["keep_news_everything"]["precision"] == 1 / 3
+    assert "keep_news_justext" not in report["paragraph"]["all"]  # "all" would mix in HTML documents
+    monkeypatch.setattr(evaluate_heldout, "MIN_REPORTED_PARAGRAPHS", 1)
+    assert "| mode=text | 3 | " in evaluate_heldout.markdown(report, "t").split("next to jusText")[1]

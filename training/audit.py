@@ -84,26 +84,39 @@ def agreement(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
 
 
 def hand_agreement(corpora: Path) -> dict[tuple[str, str], tuple[int, int]]:
-    """Every block of the hand-labelled trafilatura pages: how often its snippet or rule label (what the page
-    would get without hand labels) equals the hand label, per language and rule. A full census rather than a
-    sample; blocks no rule covers (``default-boilerplate``, untrusted) are left out."""
+    """Every block of the hand-labelled pages: how often the label it would get without hand labels (snippet, gold
+    text or rule) equals the hand label, per page group (trafilatura's German and English pages, Dragnet's) and
+    rule. A full census rather than a sample; blocks no rule covers on trafilatura pages (``default-boilerplate``,
+    untrusted there) are left out. On Dragnet pages ``default-boilerplate`` is a "not article" verdict: it counts as
+    right when the hand label is not news."""
+    from classifier.labels import Label
     from classifier.segment import html_blocks
 
-    from .manual import MANUAL_DIR, hand_labels, text_key
-    from .sources import guess_language, trafilatura_labels, trafilatura_page
+    from .manual import hand_labels, manual_dir, text_key
+    from .sources import build_dragnet, guess_language, trafilatura_labels, trafilatura_page
 
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for path in sorted(MANUAL_DIR.glob("*.tsv")):
+
+    def tally(group: str, rule: str, label: Label, truth: Label | None) -> None:
+        if truth is None:
+            return
+        cell = counts[(group, f"{rule} → {label.value}" if rule != "default-boilerplate" else "default-boilerplate → not news")]
+        cell[0] += truth is label if rule != "default-boilerplate" else truth is not Label.NEWS
+        cell[1] += 1
+
+    for path in sorted(manual_dir("trafilatura").glob("*.tsv")):
         hand = hand_labels(path)
         meta, html = trafilatura_page(corpora, path.stem)
         blocks = html_blocks(html)
         lang = guess_language(" ".join(b.paragraph.text for b in blocks))
         for block, (label, _, rule) in zip(blocks, trafilatura_labels(blocks, meta, html)):
-            truth = hand.get(text_key(block.paragraph.text))
-            if truth is not None and rule != "default-boilerplate":
-                cell = counts[(lang, f"{rule} → {label.value}")]
-                cell[0] += truth is label
-                cell[1] += 1
+            if rule != "default-boilerplate":
+                tally(lang, rule, label, hand.get(text_key(block.paragraph.text)))
+    dragnet = {path.stem: hand_labels(path) for path in sorted(manual_dir("dragnet").glob("*.tsv"))}
+    for doc in build_dragnet(corpora) if dragnet else ():
+        hand = dragnet.get(doc.doc_id.removeprefix("dragnet:")) if doc.mode == "html" else None
+        for row in doc.rows if hand else ():
+            tally("dragnet", row.rule, Label(row.label), hand.get(text_key(row.text)))
     return {key: (agree, n) for key, (agree, n) in sorted(counts.items())}
 
 
@@ -129,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("sheets", nargs="+", type=Path)
     r = sub.add_parser("report")
     r.add_argument("name")
-    h = sub.add_parser("hand", help="agreement of trafilatura's snippets and rules with the hand-labelled pages")
+    h = sub.add_parser("hand", help="agreement of the snippets, gold texts and rules with the hand-labelled pages")
     h.add_argument("--corpora", default=None)
     args = parser.parse_args(argv)
     if args.command == "sample":
@@ -137,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "score":
         print(markdown(score(args.sheets, args.name)))
     elif args.command == "hand":
-        print(markdown(hand_agreement(corpora_dir(args.corpora)), first_column="language"))
+        print(markdown(hand_agreement(corpora_dir(args.corpora)), first_column="pages"))
     else:
         print(markdown(agreement(AUDIT_DIR / f"verdicts_{args.name}.tsv")))
     return 0

@@ -16,14 +16,14 @@ from pathlib import Path
 from joblib import Parallel, delayed
 
 from .corpus import DEFAULT_CACHE, REPO, corpora_dir, write_docs
-from .manual import MANUAL_DIR
+from .manual import HAND_LABELLED_SOURCES, manual_dir
 from .sources import BUILDERS, build_synthetic, build_team, gnad_articles, team_lines
 
 
 def _build_one(name: str, corpora: Path, cache: Path) -> tuple[str, int, float]:
     start = time.perf_counter()
     builder = BUILDERS[name]
-    docs = builder(corpora, MANUAL_DIR) if name == "trafilatura" else builder(corpora)  # type: ignore[call-arg]
+    docs = builder(corpora, manual_dir(name)) if name in HAND_LABELLED_SOURCES else builder(corpora)  # type: ignore[call-arg]
     count = write_docs(docs, cache / f"{name}.jsonl")
     return name, count, time.perf_counter() - start
 

@@ -35,11 +35,19 @@ REPORT_DIR = REPO / "training" / "reports"
 GOLD_TEXT_SOURCES = frozenset({"dragnet", "cleaneval", "wcxb", "l3s-gn1"})
 
 
+MIN_REPORTED_PARAGRAPHS = 50
+"""Per-source and comparison rows of the markdown report need this many paragraphs (fewer say nothing)."""
+
+
+JUSTEXT_STOPLISTS = {"de": "German", "en": "English", "fr": "French", "es": "Spanish"}
+"""jusText's stoplist per detected language (English for the rest, as before)."""
+
+
 def justext_keep(texts: list[str], lang: str) -> list[bool]:
     """jusText's verdict per paragraph, given the text paragraphs wrapped as HTML <p> elements."""
     import justext
 
-    stoplist = justext.get_stoplist("German" if lang == "de" else "English")
+    stoplist = justext.get_stoplist(JUSTEXT_STOPLISTS.get(lang, "English"))
     page = paragraphs_as_html(texts)
     kept = {" ".join(p.text.split()) for p in justext.justext(page.encode("utf-8"), stoplist, encoding="utf-8") if not p.is_boilerplate}
     return [" ".join(t.split()) in kept for t in texts]
@@ -67,6 +75,7 @@ def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True, set
     """Paragraph- and text-level measures of one model on documents (HTML docs before their text twins)."""
     buckets: dict[str, tuple[list[Label], list[Label]]] = defaultdict(lambda: ([], []))
     keep_buckets: dict[str, tuple[list[bool], list[bool]]] = defaultdict(lambda: ([], []))
+    justext_buckets: dict[str, tuple[list[bool], list[bool]]] = defaultdict(lambda: ([], []))
     text_scores: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     gold_texts: dict[str, str] = {}
     seconds = 0.0
@@ -86,17 +95,25 @@ def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True, set
             buckets[key][1].extend(p for p, f in zip(predicted, fine) if f)
             keep_buckets[key][0].extend(g for g, _ in binary)
             keep_buckets[key][1].extend(p for _, p in binary)
+        texts = [row.text for row in doc.rows]
+        justext = justext_keep(texts, doc.lang) if with_justext and doc.mode == "text" else None
+        if justext is not None:
+            judged = [(row.label == Label.NEWS.value, k) for row, k in zip(doc.rows, justext) if trusted(doc, row)]
+            for key in (k for k in keys if k != "all"):  # text slices only: "all" mixes in the HTML docs
+                justext_buckets[key][0].extend(g for g, _ in judged)
+                justext_buckets[key][1].extend(k for _, k in judged)
         base = doc.doc_id.split("#")[0]
         if doc.mode == "text" and doc.source in GOLD_TEXT_SOURCES and base in gold_texts:
-            texts = [row.text for row in doc.rows]
             gold_text = gold_texts[base]
             ours = "\n".join(t for t, p in zip(texts, predicted) if p is Label.NEWS)
             text_scores["model"].append(text_prf(ours, gold_text))
             text_scores["keep everything"].append(text_prf("\n".join(texts), gold_text))
-            if with_justext:
-                keep = justext_keep(texts, doc.lang)
-                text_scores["jusText"].append(text_prf("\n".join(t for t, k in zip(texts, keep) if k), gold_text))
+            if justext is not None:
+                text_scores["jusText"].append(text_prf("\n".join(t for t, k in zip(texts, justext) if k), gold_text))
     reports = {key: label_report(g, p) | {"keep_news": keep_report(*keep_buckets[key])} for key, (g, p) in sorted(buckets.items())}
+    for key, (gold, kept) in justext_buckets.items():
+        reports[key]["keep_news_justext"] = keep_report(gold, kept)
+        reports[key]["keep_news_everything"] = keep_report(gold, [True] * len(gold))
     text_level = {name: dict(zip(("precision", "recall", "f1"), np.mean(values, axis=0).round(4).tolist())) | {"documents": len(values)}
                   for name, values in text_scores.items()}
     return {"paragraph": reports, "text_level": text_level, "predict_seconds": round(seconds, 2)}
@@ -126,11 +143,19 @@ def markdown(result: dict, title: str, baseline: dict | None = None) -> str:
     lines += ["## Paragraph level (held-out sites)", "", "| slice | paragraphs | macro-F1 | keep(news) P | R | F1 | " +
               " | ".join(f"F1 {label.value}" for label in LABELS) + " |", "|" + "---|" * (6 + len(LABELS))]
     for key, report in result["paragraph"].items():
-        if key.startswith("source=") and report["paragraphs"] < 50:
+        if key.startswith("source=") and report["paragraphs"] < MIN_REPORTED_PARAGRAPHS:
             continue
         kn = report["keep_news"]
         cells = [f"{report['per_label'][l.value]['f1']:.3f}" if report["per_label"][l.value]["support"] else "–" for l in LABELS]
         lines.append(f"| {key} | {report['paragraphs']} | {report['macro_f1']:.3f} | {kn['precision']:.3f} | {kn['recall']:.3f} | {kn['f1']:.3f} | " + " | ".join(cells) + " |")
+    compared = [(key, report) for key, report in result["paragraph"].items() if "keep_news_justext" in report
+                and "/data=" not in key and report["keep_news"]["paragraphs"] >= MIN_REPORTED_PARAGRAPHS]
+    if compared:
+        lines += ["", "## keep(news) at paragraph level next to jusText and keeping everything (text mode, same paragraphs)", "",
+                  "| slice | paragraphs | model P / R / F1 | jusText P / R / F1 | keep everything P / F1 |", "|---|---|---|---|---|"]
+        for key, report in compared:
+            ours, theirs, every = report["keep_news"], report["keep_news_justext"], report["keep_news_everything"]
+            lines.append(f"| {key} | {ours['paragraphs']} | {_prf(ours)} | {_prf(theirs)} | {every['precision']:.3f} / {every['f1']:.3f} |")
     lines += ["", "## Text level: 4-gram shingle F1 of the cleaned text vs the gold article text (text mode)", "",
               "| system | documents | precision | recall | F1 |", "|---|---|---|---|---|"]
     for name, values in result["text_level"].items():
@@ -146,6 +171,10 @@ def markdown(result: dict, title: str, baseline: dict | None = None) -> str:
                     if after["support"]:
                         lines.append(f"| {key} | {label.value} | {before['f1']:.3f} | {after['f1']:.3f} |")
     return "\n".join(lines) + "\n"
+
+
+def _prf(values: dict[str, float]) -> str:
+    return f"{values['precision']:.3f} / {values['recall']:.3f} / {values['f1']:.3f}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from classifier.model import DEFAULT_MODEL_PATH, Model, load_model
 
 from .corpus import REPO, Doc, corpora_dir
 from .evaluate_heldout import headline_metrics, score_docs
-from .manual import MANUAL_DIR
+from .manual import manual_dir
 from .sources import build_l3s, build_synthetic, build_team, build_trafilatura, gnad_articles, team_lines
 
 FLOORS = REPO / "tests" / "quality_floors.json"
@@ -29,7 +29,7 @@ EPSILON = 0.01
 
 
 def gate_docs(corpora: Path) -> list[Doc]:
-    docs = list(build_l3s(corpora, split="test")) + list(build_trafilatura(corpora, MANUAL_DIR, split="test"))
+    docs = list(build_l3s(corpora, split="test")) + list(build_trafilatura(corpora, manual_dir("trafilatura"), split="test"))
     team = list(build_team(REPO / "data"))
     docs += [d for d in team_lines(team) if d.split == "test"]
     docs += [d for d in build_synthetic(team, gnad_articles(corpora)) if d.split == "test"]

@@ -156,7 +156,7 @@ def split_dragnet_gold(gold: str) -> tuple[str, str]:
     return article, comments
 
 
-def build_dragnet(root: Path) -> Iterator[Doc]:
+def build_dragnet(root: Path, manual_dir: Path | None = None) -> Iterator[Doc]:
     base = root / "dragnet"
     test_ids = set((base / "test.txt").read_text().split())
     for path in sorted((base / "HTML").glob("*.html.gz")):
@@ -171,8 +171,9 @@ def build_dragnet(root: Path) -> Iterator[Doc]:
         article, comments = split_dragnet_gold(gold)
         blocks = html_blocks(html)
         matchers = [(GoldMatcher(article), Label.NEWS)] + ([(GoldMatcher(comments), Label.COMMENTS)] if comments.strip() else [])
+        labelled = _with_manual(blocks, _gold_or_weak(blocks, matchers), manual_dir, page_id)
         doc = html_doc(f"dragnet:{page_id}", f"dragnet:{page_id}", guess_language(article), "dragnet", blocks,
-                       _gold_or_weak(blocks, matchers), article, "test" if page_id in test_ids else "train")
+                       labelled, article, "test" if page_id in test_ids else "train")
         yield from with_text_twins(doc, blocks)
 
 
@@ -287,14 +288,17 @@ def build_trafilatura(root: Path, manual_dir: Path | None = None, split: str | N
         if html is None:
             continue
         blocks = html_blocks(html)
-        labelled = trafilatura_labels(blocks, meta, html)
-        manual = manual_dir / f"{page_id}.tsv" if manual_dir else None
-        if manual is not None and manual.exists():
-            labelled = apply_manual(blocks, labelled, manual)
+        labelled = _with_manual(blocks, trafilatura_labels(blocks, meta, html), manual_dir, page_id)
         site = trafilatura_site(meta, page_id)
         lang = guess_language(" ".join(b.paragraph.text for b in blocks))
         doc = html_doc(f"trafilatura:{page_id}", site, lang, "trafilatura", blocks, labelled, None)
         yield from with_text_twins(doc, blocks)
+
+
+def _with_manual(blocks: list[HtmlBlock], labelled: list[Labelled], manual_dir: Path | None, page_id: str) -> list[Labelled]:
+    """The page's labels with its hand labels applied, if ``manual_dir`` holds a file for it."""
+    manual = manual_dir / f"{page_id}.tsv" if manual_dir else None
+    return apply_manual(blocks, labelled, manual) if manual is not None and manual.exists() else labelled
 
 
 def apply_manual(blocks: list[HtmlBlock], labelled: list[Labelled], manual: Path) -> list[Labelled]:
