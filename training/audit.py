@@ -100,8 +100,9 @@ def hand_agreement(corpora: Path) -> dict[tuple[str, str], tuple[int, int]]:
     def tally(group: str, rule: str, label: Label, truth: Label | None) -> None:
         if truth is None:
             return
-        cell = counts[(group, f"{rule} → {label.value}" if rule != "default-boilerplate" else "default-boilerplate → not news")]
-        cell[0] += truth is label if rule != "default-boilerplate" else truth is not Label.NEWS
+        coarse = rule == "default-boilerplate"  # a "not article" verdict: right unless the hand label is news
+        cell = counts[(group, "default-boilerplate → not news" if coarse else f"{rule} → {label.value}")]
+        cell[0] += truth is not Label.NEWS if coarse else truth is label
         cell[1] += 1
 
     for path in sorted(manual_dir("trafilatura").glob("*.tsv")):
