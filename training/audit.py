@@ -114,7 +114,7 @@ def hand_agreement(corpora: Path) -> dict[tuple[str, str], tuple[int, int]]:
             if rule != "default-boilerplate":
                 tally(lang, rule, label, hand.get(text_key(block.paragraph.text)))
     dragnet = {path.stem: hand_labels(path) for path in sorted(manual_dir("dragnet").glob("*.tsv"))}
-    for doc in build_dragnet(corpora) if dragnet else ():
+    for doc in build_dragnet(corpora, pages=dragnet.keys()) if dragnet else ():
         hand = dragnet.get(doc.doc_id.removeprefix("dragnet:")) if doc.mode == "html" else None
         for row in doc.rows if hand else ():
             tally("dragnet", row.rule, Label(row.label), hand.get(text_key(row.text)))

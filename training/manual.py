@@ -51,7 +51,8 @@ def export(doc_ids: list[str], out_dir: Path, cache: Path, model_path: Path | No
     model = load_model(model_path) if model_path else None
     wanted, written = set(doc_ids), []
     out_dir.mkdir(parents=True, exist_ok=True)
-    for path in sorted(cache.glob("*.jsonl")):
+    files = {cache / f"{doc_id.split(':')[0]}.jsonl" for doc_id in wanted}  # a doc id names its source's file
+    for path in sorted(path for path in files if path.exists()):
         for doc in read_docs(path):
             if doc.mode != "html" or doc.doc_id not in wanted:
                 continue

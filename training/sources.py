@@ -13,7 +13,7 @@ import json
 import random
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 
 from classifier.decode import decode
@@ -156,11 +156,14 @@ def split_dragnet_gold(gold: str) -> tuple[str, str]:
     return article, comments
 
 
-def build_dragnet(root: Path, manual_dir: Path | None = None) -> Iterator[Doc]:
+def build_dragnet(root: Path, manual_dir: Path | None = None, pages: Collection[str] | None = None) -> Iterator[Doc]:
+    """Dragnet's pages (or only ``pages``, by page id) with gold, weak and hand labels, and their text twins."""
     base = root / "dragnet"
     test_ids = set((base / "test.txt").read_text().split())
     for path in sorted((base / "HTML").glob("*.html.gz")):
         page_id = path.name.removesuffix(".html.gz")
+        if pages is not None and page_id not in pages:
+            continue
         gold_path = base / "Corrected" / f"{page_id}.html.corrected.txt"
         if not gold_path.exists():
             continue
