@@ -23,11 +23,12 @@ from .paragraph import Paragraph, Structure
 from .segment import InputFormat
 
 from .pipeline import classify, classify_many, clean, clean_many
+from .predict import Favor
 from .version import __version__
 
 
 __all__ = [
     "BinaryInputError", "CleanerError", "DecodeError", "InputError", "InputTooLargeError", "LabelError",
     "LabelsFormatError", "ModelError", "LABELS", "Label", "Model", "default_model", "load_model", "Paragraph",
-    "Structure", "InputFormat", "classify", "classify_many", "clean", "clean_many", "__version__",
+    "Structure", "InputFormat", "Favor", "classify", "classify_many", "clean", "clean_many", "__version__",
 ]

@@ -20,7 +20,7 @@ from .jsonl import json_objects
 from .labels import Label, parse_labels
 from .model import DEFAULT_MODEL_PATH, cached_model
 from .output import OutputFormat, document_record, render
-from .predict import predict, predict_pages
+from .predict import Favor, predict, predict_pages
 from .segment import InputFormat, segment
 
 PROG = "clean-article"
@@ -36,6 +36,7 @@ examples:
   clean-article --format labels page.txt > page.tsv      pre-annotate for retraining
   curl -s URL | clean-article --input-format html -
   clean-article --keep news,caption -o out/ pages/*.html --jobs 2
+  clean-article --favor precision page.txt    less furniture, at the cost of some article text
   clean-article --input-format jsonl < pages.jsonl > cleaned.jsonl
 
 exit codes: 0 all inputs cleaned; 1 some inputs failed (each named on stderr, the
@@ -57,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="text: cleaned text; json: paragraphs with labels and scores; labels: label<TAB>paragraph lines")
     parser.add_argument("-o", "--output-dir", type=Path, help="write DIR/<stem>.txt|.json|.tsv per input instead of stdout")
     parser.add_argument("-k", "--keep", default="news", help="comma-separated labels to keep (default: news)")
+    parser.add_argument("--favor", choices=[f.value for f in Favor], default=Favor.BALANCED.value,
+                        help="keep a paragraph when it is likelier kept than not (balanced), at 2:1 odds (precision) "
+                             "or at 1:2 (recall)")
     parser.add_argument("-m", "--model", type=Path, help="model file (default: the bundled model)")
     parser.add_argument("-i", "--input-format", choices=[*(f.value for f in InputFormat), "jsonl"], default="auto",
                         help="auto-detect HTML, force text or html, or read JSON Lines records {id, text|html}")
@@ -78,10 +82,11 @@ def _read(name: str) -> bytes:
     return path.read_bytes()
 
 
-def clean_one(name: str, model_path: str, input_format: str, output_format: str, keep: frozenset[Label]) -> tuple[str, str | None, str | None]:
+def clean_one(name: str, model_path: str, input_format: str, output_format: str, keep: frozenset[Label],
+              favor: Favor = Favor.BALANCED) -> tuple[str, str | None, str | None]:
     """Clean one input; returns (name, output, error) so failures never stop a batch (also in workers)."""
     try:
-        paragraphs = predict(segment(decode(_read(name)), InputFormat(input_format)), cached_model(model_path), keep)
+        paragraphs = predict(segment(decode(_read(name)), InputFormat(input_format)), cached_model(model_path), keep, favor)
         return name, render(paragraphs, OutputFormat(output_format), keep, name), None
     except CleanerError as exc:
         return name, None, f"{name}: {exc}"
@@ -117,7 +122,7 @@ def write_atomic(path: Path, content: str) -> None:
 
 
 def _results(names: Sequence[str], args: argparse.Namespace, model_path: str, keep: frozenset[Label]) -> Iterator[tuple[str, str | None, str | None]]:
-    task = (model_path, args.input_format, args.format, keep)
+    task = (model_path, args.input_format, args.format, keep, Favor(args.favor))
     if args.jobs > 1 and len(names) > 1 and "-" not in names:
         from joblib import Parallel, delayed
 
@@ -174,7 +179,7 @@ def _jsonl_records(stream: IO[str], source: str) -> Iterator[tuple[int, dict | N
         yield number, None if error else record, error
 
 
-def clean_records(records: list[dict], model_path: str, keep: frozenset[Label]) -> list[str]:
+def clean_records(records: list[dict], model_path: str, keep: frozenset[Label], favor: Favor = Favor.BALANCED) -> list[str]:
     """Clean a batch of JSON Lines records in one featurization pass; a failing record yields an error
     field instead of stopping the stream."""
     pages: list[list] = []
@@ -186,7 +191,7 @@ def clean_records(records: list[dict], model_path: str, keep: frozenset[Label]) 
         except CleanerError as exc:
             errors[index] = str(exc)
             pages.append([])
-    labelled = predict_pages(pages, cached_model(model_path), keep)
+    labelled = predict_pages(pages, cached_model(model_path), keep, favor)
     return [json.dumps({"id": record.get("id"), "error": errors[index]} if index in errors else
                        document_record(page, keep, id=record.get("id")), ensure_ascii=False)
             for index, (record, page) in enumerate(zip(records, labelled))]
@@ -218,13 +223,14 @@ def run_jsonl(args: argparse.Namespace, model_path: str, keep: frozenset[Label])
     names = args.files or ["-"]
     failures: list[str] = []
     batches = _batches(names, keep, failures)
+    favor = Favor(args.favor)
     if args.jobs > 1:
         from joblib import Parallel, delayed
 
         results: Iterator[list[str]] = Parallel(n_jobs=args.jobs, return_as="generator")(
-            delayed(clean_records)(b, model_path, keep) for b in batches)
+            delayed(clean_records)(b, model_path, keep, favor) for b in batches)
     else:
-        results = (clean_records(b, model_path, keep) for b in batches)
+        results = (clean_records(b, model_path, keep, favor) for b in batches)
     done = 0
     for lines in results:
         sys.stdout.write("\n".join(lines) + "\n")

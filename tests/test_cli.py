@@ -47,6 +47,16 @@ def test_keep_option(capsys, model_path, page):
     assert code == 0 and "Bild: keystone" in out and "Zur Story" not in out
 
 
+def test_favor_option_sets_how_sure_the_cleaner_must_be(capsys, model_path, page):
+    from classifier import clean, load_model
+
+    model = load_model(Path(model_path))
+    for favor in ("precision", "balanced", "recall"):
+        code, out, _ = run(capsys, "--model", model_path, "--favor", favor, str(page))
+        assert code == 0 and out == clean(PAGE_TEXT, model=model, favor=favor) + "\n"
+    assert run(capsys, "--model", model_path, "--favor", "everything", str(page))[0] == 2
+
+
 def test_json_output(capsys, model_path, page):
     code, out, _ = run(capsys, "--model", model_path, "--format", "json", str(page))
     record = json.loads(out)

@@ -157,3 +157,26 @@ def test_synthetic_pages_show_some_headlines_twice_and_label_both_news() -> None
     assert 0 < len(repeated) < len(pages)
     for page in repeated:
         assert all(row.label == "news" for row in page.rows if row.text in headlines)
+
+
+def test_cleaneval_builds_only_article_pages_and_pages_the_type_file_does_not_name(tmp_path) -> None:
+    """A forum thread's gold is every post (comments to us), so typed non-article pages are left out."""
+    import gzip
+
+    from training.sources import build_cleaneval, page_types
+
+    base = tmp_path / "cleaneval" / "cleaneval-final"
+    (base / "GoldStandard").mkdir(parents=True)
+    (base / "input").mkdir()
+    body = "Der Rat hat am Montag über den neuen Radweg entlang der Elbe beraten und ihn angenommen."
+    for stem in ("1", "2", "3"):
+        (base / "GoldStandard" / f"{stem}.txt").write_text(f"URL: http://site{stem}.example/a\n<p>{body}\n")
+        page = f'<text id="http://site{stem}.example/a"><html><body><p>Startseite</p><p>{body}</p></body></html></text>'
+        (base / "input" / f"{stem}.html.gz").write_bytes(gzip.compress(page.encode()))
+    types = tmp_path / "types.tsv"
+    types.write_text("cleaneval-final:1\tarticle\tessay\ncleaneval-final:2\tforum\tthread of posts\n")
+    built = {doc.doc_id.split("#")[0] for doc in build_cleaneval(tmp_path, types)}
+    assert built == {"cleaneval:cleaneval-final:1", "cleaneval:cleaneval-final:3"}
+    types.write_text("cleaneval-final:1\tnews\tnot a page type\n")
+    with pytest.raises(ValueError, match="unknown page type"):
+        page_types(types)

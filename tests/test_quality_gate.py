@@ -62,3 +62,6 @@ def test_held_out_report_scores_justext_on_the_same_paragraphs(monkeypatch):
     assert "keep_news_justext" not in report["paragraph"]["all"]  # "all" would mix in HTML documents
     monkeypatch.setattr(evaluate_heldout, "MIN_REPORTED_PARAGRAPHS", 1)
     assert "| mode=text | 3 | " in evaluate_heldout.markdown(report, "t").split("next to jusText")[1]
+    assert text["keep_news_precision"]["paragraphs"] == text["keep_news_recall"]["paragraphs"] == 3  # the other keep modes
+    assert "keep_news_precision" not in report["paragraph"]["all"]
+    assert "| mode=text | " in evaluate_heldout.markdown(report, "t").split("by keep mode")[1]

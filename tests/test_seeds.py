@@ -12,15 +12,16 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 NAMES = ["000_443880537494ab5b", "001_a39d696d3259fc17"]
 SEED_000_FURNITURE = [
     "Digital", "Wirtschaft", "Amazon-Chef Jeff Bezos.Bild: keystone", "5 CHF", "15 CHF", "25 CHF", "Anderer",
-    "Oder unterstütze uns per Banküberweisung.", "DANKE FÜR DIE ♥", "1 / 9", "Warum der KI-Boom böse enden könnte",
+    "Oder unterstütze uns per Banküberweisung.", "DANKE FÜR DIE ♥", "(Du wirst umgeleitet, um die Zahlung abzuschliessen.)",
+    "1 / 9", "Warum der KI-Boom böse enden könnte",
     "Würdest du gerne watson und unseren Journalismus unterstützen? Mehr erfahren",
     "quelle: keystone / mark schiefelbein", "Auf Facebook teilenAuf X teilen", "Video: watson",
     "Du hast uns was zu sagen?", "5 Kommentare", "Dein Kommentar", "0 / 600", "Hier gehts zu den Kommentarregeln.",
     "Das könnte dich auch noch interessieren:", "Seltene Riesenqualle gefilmt – sie wird so gross wie ein Bus", "Zur Story",
 ]
 """Navigation, credits, donation box, gallery counter, share line, feedback box, comments widget, teasers.
-Known misses (see the strict xfail below): the donation box's redirect note and the date line under the lead are
-kept. (0.6's model dropped the date line but kept "5 CHF"; the date line is not on the issue's list of page
+Known miss (see the strict xfail below): the date line under the lead is kept. (Until 0.11.0 the donation box's
+redirect note was kept too. 0.6's model dropped the date line but kept "5 CHF"; the date line is not on the issue's list of page
 furniture. Until 0.8.0 the shorter of the two title lines was dropped; 0.9.0 keeps both. Until 0.9.0 the donation
 box's "DANKE FÜR DIE ♥" and the gallery slide text were kept too.)"""
 SEED_000_TEASER_SNIPPET = "Neben der Software-Entwicklung und juristischen Dienstleistungen"
@@ -74,8 +75,7 @@ def test_seed_000_drops_the_page_furniture():
 @pytest.mark.parametrize("name", [
     "001_a39d696d3259fc17",
     pytest.param("000_443880537494ab5b", marks=pytest.mark.xfail(strict=True, reason=(
-        "known misses of the bundled model on seed 000: the body is kept, but so are the donation box's "
-        "redirect note and the date line"))),
+        "known miss of the bundled model on seed 000: the body is kept, but so is the date line under the lead"))),
 ])
 def test_cleaned_text_is_exactly_the_article(name):
     assert cleaned(name) == [text for label, text in gold(name) if label is Label.NEWS]
@@ -85,7 +85,19 @@ def test_seed_000_label_agreement_floors():
     items = gold("000_443880537494ab5b")
     predicted = [p.label for p in classify((SEEDS / "000_443880537494ab5b.txt").read_bytes())]
     keep = sum((p is Label.NEWS) == (g is Label.NEWS) for p, (g, _) in zip(predicted, items)) / len(items)
-    assert keep >= 0.96, keep  # the keep-or-drop decision: pinned at the bundled model's 0.96 (48 of 50)
+    assert keep >= 0.98, keep  # the keep-or-drop decision: pinned at the bundled model's 0.98 (49 of 50; 0.10.0: 48)
     agreement = sum(p == g for p, (g, _) in zip(predicted, items)) / len(items)
-    assert agreement >= 0.78, agreement  # all six labels: pinned just below 0.80 (40 of 50); most misses are
+    assert agreement >= 0.8, agreement  # all six labels: pinned at 0.82 (41 of 50) less one paragraph; most misses are
     # between kinds of furniture (gallery captions as teasers, the feedback box as comments), which cleaning drops alike
+
+
+def test_favoring_precision_keeps_less_and_recall_more():
+    """The keep decision's odds (2 : 1, 1 : 1, 1 : 2) nest on the seeds, and the knob does something (on seed 000:
+    seed 001's paragraphs are all far from the line)."""
+    counts = []
+    for name in NAMES:
+        source = (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
+        kept = {favor: set(clean(source, favor=favor).split("\n\n")) for favor in ("precision", "balanced", "recall")}
+        assert kept["precision"] <= kept["balanced"] <= kept["recall"]
+        counts.append((len(kept["precision"]), len(kept["recall"])))
+    assert sum(p for p, _ in counts) < sum(r for _, r in counts)

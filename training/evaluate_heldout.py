@@ -27,6 +27,7 @@ from classifier.evaluate import labels_of, paragraphs_as_html
 from classifier.labels import LABELS, Label
 from classifier.metrics import label_report, text_prf
 from classifier.model import DEFAULT_MODEL_PATH, Model, load_model, save_model
+from classifier.predict import Favor
 
 from .corpus import DEFAULT_CACHE, REPO, Doc, fine_known, read_docs, trusted
 from .sources import TEAM_SOURCES
@@ -37,6 +38,10 @@ GOLD_TEXT_SOURCES = frozenset({"dragnet", "cleaneval", "wcxb", "l3s-gn1"})
 
 MIN_REPORTED_PARAGRAPHS = 50
 """Per-source and comparison rows of the markdown report need this many paragraphs (fewer say nothing)."""
+
+
+OTHER_FAVORS = (Favor.PRECISION, Favor.RECALL)
+"""The cleaner's other keep modes, reported next to the default (balanced) one in text mode."""
 
 
 JUSTEXT_STOPLISTS = {"de": "German", "en": "English", "fr": "French", "es": "Spanish"}
@@ -76,6 +81,7 @@ def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True, set
     buckets: dict[str, tuple[list[Label], list[Label]]] = defaultdict(lambda: ([], []))
     keep_buckets: dict[str, tuple[list[bool], list[bool]]] = defaultdict(lambda: ([], []))
     justext_buckets: dict[str, tuple[list[bool], list[bool]]] = defaultdict(lambda: ([], []))
+    favor_buckets: dict[tuple[str, Favor], tuple[list[bool], list[bool]]] = defaultdict(lambda: ([], []))
     text_scores: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     gold_texts: dict[str, str] = {}
     seconds = 0.0
@@ -95,6 +101,12 @@ def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True, set
             buckets[key][1].extend(p for p, f in zip(predicted, fine) if f)
             keep_buckets[key][0].extend(g for g, _ in binary)
             keep_buckets[key][1].extend(p for _, p in binary)
+        if settled and doc.mode == "text":  # the other keep modes, on the same trusted paragraphs
+            for favor in OTHER_FAVORS:
+                kept = labels_of(doc.paragraphs(), model, True, favor)
+                for key in (k for k in keys if k != "all"):
+                    favor_buckets[key, favor][0].extend(g for g, _ in binary)
+                    favor_buckets[key, favor][1].extend(p is Label.NEWS for p, row in zip(kept, doc.rows) if trusted(doc, row))
         texts = [row.text for row in doc.rows]
         justext = justext_keep(texts, doc.lang) if with_justext and doc.mode == "text" else None
         if justext is not None:
@@ -114,6 +126,8 @@ def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True, set
     for key, (gold, kept) in justext_buckets.items():
         reports[key]["keep_news_justext"] = keep_report(gold, kept)
         reports[key]["keep_news_everything"] = keep_report(gold, [True] * len(gold))
+    for (key, favor), (gold, kept) in favor_buckets.items():
+        reports[key][f"keep_news_{favor.value}"] = keep_report(gold, kept)
     text_level = {name: dict(zip(("precision", "recall", "f1"), np.mean(values, axis=0).round(4).tolist())) | {"documents": len(values)}
                   for name, values in text_scores.items()}
     return {"paragraph": reports, "text_level": text_level, "predict_seconds": round(seconds, 2)}
@@ -156,6 +170,14 @@ def markdown(result: dict, title: str, baseline: dict | None = None) -> str:
         for key, report in compared:
             ours, theirs, every = report["keep_news"], report["keep_news_justext"], report["keep_news_everything"]
             lines.append(f"| {key} | {ours['paragraphs']} | {_prf(ours)} | {_prf(theirs)} | {every['precision']:.3f} / {every['f1']:.3f} |")
+    favored = [(key, report) for key, report in result["paragraph"].items() if f"keep_news_{Favor.PRECISION.value}" in report
+               and key.count("/") <= 1 and "source=" not in key]
+    if favored:
+        lines += ["", "## keep(news) P / R / F1 by keep mode (`--favor`, text mode)", "",
+                  "| slice | " + " | ".join(favor.value for favor in Favor) + " |", "|---|---|---|---|"]
+        for key, report in favored:
+            modes = {Favor.BALANCED: report["keep_news"]} | {favor: report[f"keep_news_{favor.value}"] for favor in OTHER_FAVORS}
+            lines.append(f"| {key} | " + " | ".join(_prf(modes[favor]) for favor in Favor) + " |")
     lines += ["", "## Text level: 4-gram shingle F1 of the cleaned text vs the gold article text (text mode)", "",
               "| system | documents | precision | recall | F1 |", "|---|---|---|---|---|"]
     for name, values in result["text_level"].items():

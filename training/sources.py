@@ -24,6 +24,7 @@ from classifier.segment import HtmlBlock, html_blocks
 from .corpus import (
     GOLD,
     MANUAL,
+    REPO,
     WEAK,
     WITHOUT_RULE,
     Doc,
@@ -186,12 +187,39 @@ _CLEANEVAL_MARK = re.compile(r"^\s*<[phl]>\s*", re.MULTILINE)
 _CLEANEVAL_URL = re.compile(r"""<text id=["']([^"']+)""")
 
 
-def build_cleaneval(root: Path) -> Iterator[Doc]:
+KEPT_PAGE_TYPES = frozenset({"article"})
+"""Page types whose gold "main content" is what LABELS.md calls news, for the gold-text sources that mix page
+types (WCXB, CleanEval). On the others the gold is something else: a forum thread's or a review page's
+posts are reader comments; a shop or landing page's pitch is advertising; a link directory is pointers.
+As news they taught that a comment thread, a sales pitch or a link list is article text."""
+
+PAGE_TYPES = frozenset({"article", "forum", "listing", "commercial", "other"})
+"""The types of a page-type file (the prompt the reviewers followed defines them: data/page_types/README.md)."""
+
+CLEANEVAL_PAGE_TYPES = REPO / "data" / "page_types" / "cleaneval.tsv"
+"""The team's page type of every CleanEval page (``page id<TAB>type<TAB>reason``): CleanEval states none."""
+
+
+def page_types(path: Path) -> dict[str, str]:
+    """Page id → page type, from a page-type file (a type outside :data:`PAGE_TYPES` raises ValueError)."""
+    types = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            page_id, page_type = line.split("\t")[:2]
+            if page_type not in PAGE_TYPES:
+                raise ValueError(f"{path.name}: unknown page type {page_type!r} for {page_id}")
+            types[page_id] = page_type
+    return types
+
+
+def build_cleaneval(root: Path, types_path: Path = CLEANEVAL_PAGE_TYPES) -> Iterator[Doc]:
+    """CleanEval's article pages (:data:`KEPT_PAGE_TYPES`); a page the type file does not name is kept."""
+    types = page_types(types_path)
     for part in ("cleaneval-dev", "cleaneval-final"):
         base = root / "cleaneval" / part
         for gold_path in sorted((base / "GoldStandard").glob("*.txt")):
             html_path = base / "input" / f"{gold_path.stem}.html.gz"
-            if not html_path.exists():
+            if not html_path.exists() or types.get(f"{part}:{gold_path.stem}", "article") not in KEPT_PAGE_TYPES:
                 continue
             html = _read_gz(html_path)
             if html is None:
@@ -210,11 +238,6 @@ def build_cleaneval(root: Path) -> Iterator[Doc]:
 # --------------------------------------------------------------------------- WCXB
 
 
-WCXB_SKIPPED_TYPES = frozenset({"forum"})
-"""WCXB page types left out: a forum thread's gold "main content" is every post, which LABELS.md calls
-comments (reader posts); as news they taught that a comment thread is article text."""
-
-
 def _wcxb_page_type(meta: dict) -> str:
     page_type = (meta.get("_internal") or {}).get("page_type") or {}
     return str(page_type.get("primary", "") if isinstance(page_type, dict) else page_type)
@@ -227,7 +250,7 @@ def build_wcxb(root: Path) -> Iterator[Doc]:
         if not html_path.exists():
             continue
         meta = json.loads(gold_path.read_text(encoding="utf-8"))
-        if _wcxb_page_type(meta) in WCXB_SKIPPED_TYPES:
+        if _wcxb_page_type(meta) not in KEPT_PAGE_TYPES:
             continue
         truth = meta.get("ground_truth") or {}
         gold = html_lib.unescape(truth.get("main_content") or "")  # one page's gold keeps "I&#39;m" from its HTML

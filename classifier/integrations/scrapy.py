@@ -6,6 +6,7 @@ settings.py::
     CLEAN_ARTICLE_FIELD = "html"             # field holding the page (text or HTML)
     CLEAN_ARTICLE_OUTPUT_FIELD = "text"      # where the cleaned text goes
     CLEAN_ARTICLE_KEEP = ["news"]            # labels to keep
+    CLEAN_ARTICLE_FAVOR = "balanced"         # or "precision" / "recall" (see classifier.Favor)
     CLEAN_ARTICLE_MODEL = None               # path of another model
 
 Items without the field pass through unchanged; a page that cannot be cleaned gets an empty output
@@ -19,13 +20,16 @@ from typing import Any
 from ..cleaner import DEFAULT_KEEP
 from ..errors import CleanerError
 from ..model import DEFAULT_MODEL_PATH, cached_model
+from ..predict import Favor
 
 
 class CleanArticlePipeline:
     """Cleans ``CLEAN_ARTICLE_FIELD`` into ``CLEAN_ARTICLE_OUTPUT_FIELD``; the model is loaded once."""
 
-    def __init__(self, field: str = "html", output_field: str = "text", keep: Any = None, model_path: str | None = None) -> None:
+    def __init__(self, field: str = "html", output_field: str = "text", keep: Any = None, model_path: str | None = None,
+                 favor: str = Favor.BALANCED.value) -> None:
         self.field = field
+        self.favor = Favor(favor)
         self.output_field = output_field
         self.keep = frozenset(keep or (label.value for label in DEFAULT_KEEP))
         self.model = cached_model(str(model_path or DEFAULT_MODEL_PATH))
@@ -34,7 +38,8 @@ class CleanArticlePipeline:
     def from_crawler(cls, crawler: Any) -> CleanArticlePipeline:
         settings = crawler.settings
         return cls(settings.get("CLEAN_ARTICLE_FIELD", "html"), settings.get("CLEAN_ARTICLE_OUTPUT_FIELD", "text"),
-                   settings.getlist("CLEAN_ARTICLE_KEEP") or None, settings.get("CLEAN_ARTICLE_MODEL"))
+                   settings.getlist("CLEAN_ARTICLE_KEEP") or None, settings.get("CLEAN_ARTICLE_MODEL"),
+                   settings.get("CLEAN_ARTICLE_FAVOR", Favor.BALANCED.value))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         from itemadapter import ItemAdapter
@@ -46,7 +51,7 @@ class CleanArticlePipeline:
         if source is None:
             return item
         try:
-            adapter[self.output_field] = clean(source, self.keep, model=self.model)
+            adapter[self.output_field] = clean(source, self.keep, model=self.model, favor=self.favor)
         except CleanerError as exc:
             adapter[self.output_field] = ""
             try:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
 
 def _clean_batches(batches: Iterator[pd.DataFrame], input_col: str, keep: frozenset[str], input_format: str,
-                   model_path: str) -> Iterator[pd.DataFrame]:
+                   model_path: str, favor: str = "balanced") -> Iterator[pd.DataFrame]:
     from .. import cleaner
     from ..model import cached_model
     from ..pipeline import classify
@@ -34,7 +34,7 @@ def _clean_batches(batches: Iterator[pd.DataFrame], input_col: str, keep: frozen
                 texts.append(None), labels.append(None), errors.append("no input")
                 continue
             try:
-                paragraphs = classify(source, keep=keep, input_format=input_format, model=model)
+                paragraphs = classify(source, keep=keep, input_format=input_format, model=model, favor=favor)
             except CleanerError as exc:
                 texts.append(None), labels.append(None), errors.append(str(exc))
                 continue
@@ -45,8 +45,9 @@ def _clean_batches(batches: Iterator[pd.DataFrame], input_col: str, keep: frozen
 
 
 def clean_dataframe(df: DataFrame, input_col: str = "html", keep: Iterable[str] = tuple(l.value for l in DEFAULT_KEEP),
-                    input_format: str = "auto", model_path: str | None = None) -> DataFrame:
-    """``df`` plus ``clean_text`` (string), ``labels`` (array<string>, one per paragraph), ``clean_error``."""
+                    input_format: str = "auto", model_path: str | None = None, favor: str = "balanced") -> DataFrame:
+    """``df`` plus ``clean_text`` (string), ``labels`` (array<string>, one per paragraph), ``clean_error``.
+    ``favor``: "balanced", "precision" or "recall" (see :class:`classifier.Favor`)."""
     from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
     schema = StructType(list(df.schema.fields) + [
@@ -58,6 +59,6 @@ def clean_dataframe(df: DataFrame, input_col: str = "html", keep: Iterable[str] 
     path = str(model_path or DEFAULT_MODEL_PATH)
 
     def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        return _clean_batches(batches, input_col, keep_set, input_format, path)
+        return _clean_batches(batches, input_col, keep_set, input_format, path, favor)
 
     return df.mapInPandas(run, schema)
