@@ -82,3 +82,24 @@ def test_cleaning_any_cleaned_text_keeps_it(text, keep):
     pages have at most 30 paragraphs, fewer than MAX_SETTLE_ROUNDS, so they always settle fully)."""
     once = clean(text, keep)
     assert clean(once, keep) == once
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.floats(0, 1), min_size=6, max_size=6), max_size=12),
+       st.lists(st.booleans(), min_size=6, max_size=6), st.sampled_from(["precision", "balanced", "recall"]))
+def test_labels_follow_the_keep_decision(rows, keep_flags, favor):
+    """For any probabilities and keep set: a paragraph's likeliest label is kept exactly when the kept labels together
+    pass the odds, its scores still sum to one, and scores that already agree with the decision are untouched."""
+    import numpy as np
+
+    from classifier.predict import Favor, _given, kept_mask
+
+    raw = np.array(rows, dtype=float).reshape(-1, 6) + 1e-6
+    probabilities = raw / raw.sum(axis=1, keepdims=True)
+    wanted = np.array(keep_flags)
+    kept = kept_mask(probabilities, wanted, Favor(favor))
+    given = _given(probabilities, kept, wanted)
+    assert (wanted[given.argmax(axis=1)] == kept).all()
+    assert np.allclose(given.sum(axis=1), 1.0)
+    agree = wanted[probabilities.argmax(axis=1)] == kept
+    assert (given[agree] == probabilities[agree]).all()
