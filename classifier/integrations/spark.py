@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 from ..cleaner import DEFAULT_KEEP
 from ..errors import CleanerError
 from ..model import DEFAULT_MODEL_PATH
+from ..predict import Favor
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from pyspark.sql import DataFrame
 
 def _clean_batches(batches: Iterator[pd.DataFrame], input_col: str, keep: frozenset[str], input_format: str,
-                   model_path: str, favor: str = "balanced") -> Iterator[pd.DataFrame]:
+                   model_path: str, favor: str = Favor.BALANCED.value) -> Iterator[pd.DataFrame]:
     from .. import cleaner
     from ..model import cached_model
     from ..pipeline import classify
@@ -45,7 +46,7 @@ def _clean_batches(batches: Iterator[pd.DataFrame], input_col: str, keep: frozen
 
 
 def clean_dataframe(df: DataFrame, input_col: str = "html", keep: Iterable[str] = tuple(l.value for l in DEFAULT_KEEP),
-                    input_format: str = "auto", model_path: str | None = None, favor: str = "balanced") -> DataFrame:
+                    input_format: str = "auto", model_path: str | None = None, favor: str = Favor.BALANCED.value) -> DataFrame:
     """``df`` plus ``clean_text`` (string), ``labels`` (array<string>, one per paragraph), ``clean_error``.
     ``favor``: "balanced", "precision" or "recall" (see :class:`classifier.Favor`)."""
     from pyspark.sql.types import ArrayType, StringType, StructField, StructType
