@@ -13,7 +13,7 @@ from .labelsfile import LabelledDoc
 from .metrics import confusion_table, label_report, text_prf
 from .model import Model
 from .paragraph import Paragraph
-from .predict import Favor, predict, predict_proba
+from .predict import predict, predict_proba
 
 
 def doc_paragraphs(items: Sequence[tuple[Label, str]]) -> list[Paragraph]:
@@ -25,11 +25,11 @@ def predicted_labels(items: Sequence[tuple[Label, str]], model: Model) -> list[L
     return labels_of(doc_paragraphs(items), model)
 
 
-def labels_of(paragraphs: Sequence[Paragraph], model: Model, settled: bool = True, favor: Favor = Favor.BALANCED) -> list[Label]:
-    """Each paragraph's label as the cleaner sees it (settled for the default keep set, as sure as ``favor``
-    asks), or the full-page labels (``settled=False``)."""
+def labels_of(paragraphs: Sequence[Paragraph], model: Model, settled: bool = True) -> list[Label]:
+    """Each paragraph's label as the cleaner sees it (settled for the default keep set), or the full-page
+    labels (``settled=False``)."""
     keep = cleaner.DEFAULT_KEEP if settled else None
-    return [LABELS[i] for i in predict_proba(paragraphs, model, keep, favor).argmax(axis=1)]
+    return [LABELS[i] for i in predict_proba(paragraphs, model, keep).argmax(axis=1)]
 
 
 def evaluate_labelled(docs: Sequence[LabelledDoc], model: Model) -> dict:

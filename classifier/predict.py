@@ -273,6 +273,15 @@ def predict_proba_pages(
     With ``keep`` (the labels a cleaner keeps), each page's labels are *settled* for it, as sure as ``favor`` asks:
     see :func:`settle`.
     """
+    return [modes[0] for modes in predict_proba_modes(pages, model, keep, (favor,))]
+
+
+def predict_proba_modes(
+    pages: Sequence[Sequence[Paragraph]], model: Model, keep: Collection[Label] | None, favors: Sequence[Favor],
+) -> list[list[np.ndarray]]:
+    """:func:`predict_proba_pages` for several keep modes at once, per page one array per mode in ``favors``'
+    order: the page is featurized and scored once, and only settling is repeated per mode (the held-out report
+    measures every mode)."""
     flat = [paragraph for page in pages for paragraph in page]
     hashed, dense = first_stage_parts(flat, model, Placement.of_pages(pages))
     out, start = [], 0
@@ -281,9 +290,8 @@ def predict_proba_pages(
         start += len(page)
         chars = np.array([len(paragraph.text) for paragraph in page], dtype=np.float64)
         probabilities = context_stage(first_stage_proba(hashed[rows], dense[rows], model), chars, model)
-        if keep is not None:
-            probabilities = settle(chars, hashed[rows], dense[rows], probabilities, keep, model, favor)
-        out.append(probabilities)
+        out.append([probabilities if keep is None else settle(chars, hashed[rows], dense[rows], probabilities, keep, model, favor)
+                    for favor in favors])
     return out
 
 

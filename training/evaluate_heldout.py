@@ -27,7 +27,8 @@ from classifier.evaluate import labels_of, paragraphs_as_html
 from classifier.labels import LABELS, Label
 from classifier.metrics import label_report, text_prf
 from classifier.model import DEFAULT_MODEL_PATH, Model, load_model, save_model
-from classifier.predict import Favor
+from classifier.cleaner import DEFAULT_KEEP
+from classifier.predict import Favor, predict_proba_modes
 
 from .corpus import DEFAULT_CACHE, REPO, Doc, fine_known, read_docs, trusted
 from .sources import TEAM_SOURCES
@@ -89,7 +90,11 @@ def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True, set
         if doc.gold_text:
             gold_texts[doc.doc_id] = doc.gold_text
         started = time.perf_counter()
-        predicted = labels_of(doc.paragraphs(), model, settled)
+        if settled and doc.mode == "text":  # every keep mode from one scoring of the page; the default's labels first
+            [modes] = predict_proba_modes([doc.paragraphs()], model, DEFAULT_KEEP, (Favor.BALANCED, *OTHER_FAVORS))
+            predicted, *others = ([LABELS[i] for i in scores.argmax(axis=1)] for scores in modes)
+        else:
+            predicted, others = labels_of(doc.paragraphs(), model, settled), []
         seconds += time.perf_counter() - started
         fine = [fine_known(doc, row) for row in doc.rows]
         binary = [(g is Label.NEWS, p is Label.NEWS) for g, p, row in zip(doc.labels(), predicted, doc.rows) if trusted(doc, row)]
@@ -101,12 +106,10 @@ def score_docs(docs: Iterable[Doc], model: Model, with_justext: bool = True, set
             buckets[key][1].extend(p for p, f in zip(predicted, fine) if f)
             keep_buckets[key][0].extend(g for g, _ in binary)
             keep_buckets[key][1].extend(p for _, p in binary)
-        if settled and doc.mode == "text":  # the other keep modes, on the same trusted paragraphs
-            for favor in OTHER_FAVORS:
-                kept = labels_of(doc.paragraphs(), model, True, favor)
-                for key in (k for k in keys if k != "all"):
-                    favor_buckets[key, favor][0].extend(g for g, _ in binary)
-                    favor_buckets[key, favor][1].extend(p is Label.NEWS for p, row in zip(kept, doc.rows) if trusted(doc, row))
+        for favor, kept in zip(OTHER_FAVORS, others):  # the other keep modes, on the same trusted paragraphs
+            for key in (k for k in keys if k != "all"):
+                favor_buckets[key, favor][0].extend(g for g, _ in binary)
+                favor_buckets[key, favor][1].extend(p is Label.NEWS for p, row in zip(kept, doc.rows) if trusted(doc, row))
         texts = [row.text for row in doc.rows]
         justext = justext_keep(texts, doc.lang) if with_justext and doc.mode == "text" else None
         if justext is not None:
