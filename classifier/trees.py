@@ -37,12 +37,16 @@ class Forest:
                 or self.base.ndim != 1 or trees % max(1, len(self.base))):
             raise ModelError(f"inconsistent tree arrays: feature {self.feature.shape} {self.feature.dtype}, "
                              f"threshold {self.threshold.shape}, leaf {self.leaf.shape}, base {self.base.shape}")
+        # walked class by class (tree t adds to class t % n_classes): the per-class sums of the leaf values are
+        # then sums over the last, contiguous axis, several times faster than over the middle one and, unlike a
+        # matrix product, the same for a row whatever block it is scored in
+        by_class = np.argsort(np.arange(trees) % max(1, len(self.base)), kind="stable")
         # 32-bit indices: np.take with them beats 2-D fancy indexing (rows × context width stays far below 2**31)
-        features, thresholds = self.feature.ravel().astype(np.int32), self.threshold.ravel()
+        features, thresholds = self.feature[by_class].ravel().astype(np.int32), self.threshold[by_class].ravel()
         offsets = np.arange(trees, dtype=np.int32) * internal
         leaf_offsets = np.arange(trees, dtype=np.int32) * (internal + 1) - internal
         object.__setattr__(self, "_walk", (features, thresholds, offsets, features[offsets], thresholds[offsets],
-                                           self.leaf.ravel(), leaf_offsets))
+                                           self.leaf[by_class].ravel(), leaf_offsets))
 
     @property
     def depth(self) -> int:
@@ -67,7 +71,7 @@ class Forest:
             node += 1
             node += flat.take(row_starts + features.take(at)) > thresholds.take(at)
         node += leaf_offsets
-        return leaves.take(node).reshape(rows, trees // n_classes, n_classes).sum(axis=1) + self.base
+        return leaves.take(node).reshape(rows, n_classes, trees // n_classes).sum(axis=2) + self.base
 
 
 NO_CLASS = -30.0
