@@ -82,6 +82,19 @@ class TrainConfig:
                 "stage2_rows": self.stage2_rows}
 
 
+def training_libraries() -> dict[str, str]:
+    """The versions a model was trained with: the same corpus and config give the same arrays only with the
+    same numerical libraries (0.11's model, retrained under newer scikit-learn and SciPy, differed by up to 0.12
+    in a weight), so the metadata records them."""
+    import platform
+
+    import scipy
+    import sklearn
+
+    return {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
+            "scikit-learn": sklearn.__version__}
+
+
 def _doc_bounds(docs: Sequence[TrainDoc]) -> np.ndarray:
     return np.concatenate(([0], np.cumsum([len(doc.labels) for doc in docs])))
 
@@ -369,7 +382,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
     meta = dict(metadata or {})
     meta["training"] = {**meta.get("training", {}), "config": config.to_json(), "documents": len(docs), "paragraphs": int(len(y)),
                         "label_counts": {label.value: int((y == i).sum()) for i, label in enumerate(LABELS)},
-                        "seconds": round(time.perf_counter() - started, 1)}
+                        "seconds": round(time.perf_counter() - started, 1), "libraries": training_libraries()}
     return Model(
         config=features,
         idf=idf,

@@ -184,6 +184,8 @@ def test_stage1_averages_seeded_samples_and_fits_unthinned_data_once():
     single = fit(docs, replace(thin, stage1_samples=1), progress=quiet)
     assert not np.array_equal(averaged.weights, single.weights)
     assert averaged.metadata["training"]["config"]["stage1_samples"] == 3
+    import sklearn
+    assert averaged.metadata["training"]["libraries"]["scikit-learn"] == sklearn.__version__  # reproducing needs them
 
 
 def test_own_weight_is_cross_validated_over_every_fold_of_sites(monkeypatch):
