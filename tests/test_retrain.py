@@ -4,6 +4,7 @@ labels those paragraphs as edited; plus the evaluation CLI and malformed-data re
 import json
 
 import numpy as np
+import sklearn
 
 from classifier.cli import main as clean_main
 from classifier.eval_cli import main as eval_main
@@ -184,8 +185,24 @@ def test_stage1_averages_seeded_samples_and_fits_unthinned_data_once():
     single = fit(docs, replace(thin, stage1_samples=1), progress=quiet)
     assert not np.array_equal(averaged.weights, single.weights)
     assert averaged.metadata["training"]["config"]["stage1_samples"] == 3
-    import sklearn
     assert averaged.metadata["training"]["libraries"]["scikit-learn"] == sklearn.__version__  # reproducing needs them
+
+
+def test_default_training_takes_the_solver_options(tmp_path):
+    """``train_default --C --max-iter`` reach the fit (each measured variant is one command) and are recorded."""
+    from training.corpus import MANUAL, Doc, Row, write_docs
+    from training.train_default import main as train_default
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    docs = [Doc(f"page-{i}", f"site-{i}.example", "de", "trafilatura", "text",
+                [Row(text, label.value, MANUAL, start_line=n + 1, end_line=n + 1) for n, (label, text) in enumerate(PAGE)],
+                split="train") for i in range(4)]
+    write_docs(docs, cache / "pages.jsonl")
+    assert train_default(["--cache", str(cache), "--output", str(tmp_path / "m.npz"), "--C", "2", "--max-iter", "20"]) == 0
+    training = load_model(tmp_path / "m.npz").metadata["training"]
+    assert (training["config"]["C"], training["config"]["max_iter"]) == (2.0, 20)
+    assert training["libraries"]["numpy"] == np.__version__
 
 
 def test_own_weight_is_cross_validated_over_every_fold_of_sites(monkeypatch):
