@@ -199,10 +199,24 @@ def test_default_training_takes_the_solver_options(tmp_path):
                 [Row(text, label.value, MANUAL, start_line=n + 1, end_line=n + 1) for n, (label, text) in enumerate(PAGE)],
                 split="train") for i in range(4)]
     write_docs(docs, cache / "pages.jsonl")
-    assert train_default(["--cache", str(cache), "--output", str(tmp_path / "m.npz"), "--C", "2", "--max-iter", "20"]) == 0
+    assert train_default(["--cache", str(cache), "--output", str(tmp_path / "m.npz"), "--C", "2", "--max-iter", "20",
+                          "--coarse-row-weight", "0.5"]) == 0
     training = load_model(tmp_path / "m.npz").metadata["training"]
-    assert (training["config"]["C"], training["config"]["max_iter"]) == (2.0, 20)
+    assert (training["config"]["C"], training["config"]["max_iter"], training["coarse_row_weight"]) == (2.0, 20, 0.5)
     assert training["libraries"]["numpy"] == np.__version__
+
+
+def test_coarse_rows_train_at_the_weight_asked_for():
+    """Rows whose source says only "not article" (here TurkuNLP's noise lines) weigh ``--coarse-row-weight``; rows with
+    a fine label weigh 1."""
+    from training.corpus import Doc, Row
+    from training.train_default import COARSE_ROW_WEIGHT, to_train_doc
+
+    doc = Doc("turku:de:1", "turku", "de", "turku", "text",
+              [Row("Warenkorb (0)", "boilerplate", "gold", "turku-noise", 1, 1),
+               Row("Der Gemeinderat hat am Dienstag den Haushalt beschlossen.", "news", "gold", "turku-clean", 2, 2)])
+    assert to_train_doc(doc).row_weights == (COARSE_ROW_WEIGHT, 1.0)
+    assert to_train_doc(doc, 0.5).row_weights == (0.5, 1.0)
 
 
 def test_own_weight_is_cross_validated_over_every_fold_of_sites(monkeypatch):

@@ -56,10 +56,10 @@ COARSE_ROW_WEIGHT = 0.25
 not-news, too little to teach that every promo or credit on those pages is boilerplate."""
 
 
-def row_weight(doc: Doc, row: Row) -> float:
+def row_weight(doc: Doc, row: Row, coarse: float = COARSE_ROW_WEIGHT) -> float:
     if not trusted(doc, row):
         return 0.0
-    return 1.0 if fine_known(doc, row) else COARSE_ROW_WEIGHT
+    return 1.0 if fine_known(doc, row) else coarse
 
 
 def team_data(doc: Doc) -> bool:
@@ -67,14 +67,14 @@ def team_data(doc: Doc) -> bool:
     return doc.source in TEAM_SOURCES or any(row.label_source == MANUAL for row in doc.rows)
 
 
-def to_train_doc(doc: Doc) -> TrainDoc:
+def to_train_doc(doc: Doc, coarse: float = COARSE_ROW_WEIGHT) -> TrainDoc:
     rows = doc.rows
     if len(rows) > MAX_DOC_PARAGRAPHS:
         start = zlib.crc32(doc.doc_id.encode()) % (len(rows) - MAX_DOC_PARAGRAPHS)
         rows = rows[start:start + MAX_DOC_PARAGRAPHS]
     return TrainDoc(doc.doc_id, doc.site, tuple(r.paragraph() for r in rows), tuple(Label(r.label) for r in rows),
                     SOURCE_WEIGHT.get(doc.source, 1.0), context=doc.source not in LINE_COLLECTIONS,
-                    row_weights=tuple(row_weight(doc, r) for r in rows), curated=team_data(doc))
+                    row_weights=tuple(row_weight(doc, r, coarse) for r in rows), curated=team_data(doc))
 
 
 def load_split(cache: Path, split: str, sources: set[str] | None = None) -> Iterator[Doc]:
@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--C", type=float, default=DEFAULTS.C, help=f"stage 1's inverse regularization (default {DEFAULTS.C})")
     parser.add_argument("--max-iter", type=int, default=DEFAULTS.max_iter,
                         help=f"stage 1's solver iterations (default {DEFAULTS.max_iter}; see README, 'Stage 1 solved to convergence')")
+    parser.add_argument("--coarse-row-weight", type=float, default=COARSE_ROW_WEIGHT,
+                        help=f"weight of blocks whose source says only 'not article' (default {COARSE_ROW_WEIGHT}; see README, "
+                             "'Coarse rows weighted up')")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     digest = hashlib.sha256()
@@ -106,11 +109,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.without_team_data and team_data(doc):
             continue
         if selected(doc) and (args.sample >= 1.0 or random.Random(doc.doc_id).random() < args.sample):
-            train_docs.append(to_train_doc(doc))
+            train_docs.append(to_train_doc(doc, args.coarse_row_weight))
             sources.add(doc.source)
             digest.update(doc.to_json().encode())
     print(f"{len(train_docs)} training documents", file=sys.stderr)
-    meta = {"training": {"corpus_hash": digest.hexdigest()[:16], "sources": sorted(sources)}}
+    meta = {"training": {"corpus_hash": digest.hexdigest()[:16], "sources": sorted(sources), "coarse_row_weight": args.coarse_row_weight}}
     model = fit(train_docs, TrainConfig(C=args.C, max_iter=args.max_iter), metadata=meta)
     save_model(model, args.output)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
