@@ -189,7 +189,8 @@ def test_stage1_averages_seeded_samples_and_fits_unthinned_data_once():
 
 
 def test_default_training_takes_the_solver_options(tmp_path):
-    """``train_default --C --max-iter`` reach the fit (each measured variant is one command) and are recorded."""
+    """``train_default --C --max-iter --coarse-row-weight`` reach the fit (each measured variant is one command) and are
+    recorded."""
     from training.corpus import MANUAL, Doc, Row, write_docs
     from training.train_default import main as train_default
 
