@@ -45,6 +45,8 @@ class TrainDoc:
     """False for collections of isolated lines (not a real page layout): they teach stage 1 only."""
     row_weights: tuple[float, ...] = ()
     """Per-paragraph weights (default 1); 0 keeps a paragraph as context for its neighbours but unlearned."""
+    context_row_weights: tuple[float, ...] | None = None
+    """The context stage's per-paragraph weights, where they differ from stage 1's (default: ``row_weights``)."""
     curated: bool = False
     """Written or labelled by hand: sampled for stage 1 at the corpus rates without moving them."""
 
@@ -276,6 +278,13 @@ def standardized_layout(dense: np.ndarray, on_page: np.ndarray) -> tuple[np.ndar
     return mean, scale, layout
 
 
+def _row_weights(docs: Sequence[TrainDoc], context: bool) -> np.ndarray:
+    """Every paragraph's training weight: its document's times its own, for stage 1 or the context stage."""
+    def own(doc: TrainDoc) -> tuple[float, ...]:
+        return doc.context_row_weights if context and doc.context_row_weights is not None else doc.row_weights
+    return np.concatenate([np.full(len(doc.labels), doc.weight) * (np.asarray(own(doc)) if own(doc) else 1.0) for doc in docs])
+
+
 def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: Progress = stderr_progress,
         metadata: dict | None = None) -> Model:
     """Train both stages on the documents and return a ready Model.
@@ -295,8 +304,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
         raise ValueError("no training documents")
     bounds = _doc_bounds(docs)
     y = np.concatenate([[LABELS.index(label) for label in doc.labels] for doc in docs]).astype(np.int64)
-    doc_weight = np.concatenate([np.full(len(doc.labels), doc.weight) * (np.asarray(doc.row_weights) if doc.row_weights else 1.0)
-                                 for doc in docs])
+    doc_weight = _row_weights(docs, context=False)
     groups = np.concatenate([np.full(len(doc.labels), doc.group, dtype=object) for doc in docs])
     curated = np.concatenate([np.full(len(doc.labels), doc.curated) for doc in docs])
     samples: list[np.ndarray] = []
@@ -374,7 +382,7 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
     chars = np.concatenate([[len(p.text) for p in doc.paragraphs] for doc in docs]).astype(np.float64)
     context = np.vstack([context_features(oof[lo:hi], chars[lo:hi]) for lo, hi in pages])
     rows = np.concatenate([np.arange(lo, hi) for lo, hi in pages])
-    weight = doc_weight[rows] * label_weights(y[rows], config.label_weight_power)
+    weight = _row_weights(docs, context=True)[rows] * label_weights(y[rows], config.label_weight_power)
     learned = weight > 0
     fold_of_row = np.concatenate([np.full(hi - lo, _validation_fold(docs[i].group)) for i, (lo, hi) in zip(page_docs, pages)]
                                  ) if pages else np.zeros(0, dtype=int)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from classifier.labels import Label
@@ -180,3 +182,31 @@ def test_cleaneval_builds_only_article_pages_and_pages_the_type_file_does_not_na
     types.write_text("cleaneval-final:1\tnews\tnot a page type\n")
     with pytest.raises(ValueError, match="unknown page type"):
         page_types(types)
+
+
+def _cell_review(tmp_path, sizes: dict[str, int], reviewed: dict[str, list[str]]):
+    from training import audit
+
+    lines = [f"x{cell}{i}\t{cell}\t{verdict}\n" for cell, verdicts in reviewed.items() for i, verdict in enumerate(verdicts)]
+    path = tmp_path / "verdicts_roundx.tsv"
+    path.write_text(f"# id\tcell\tverdict (sizes: {json.dumps(sizes)}; model 0)\n" + "".join(lines), encoding="utf-8")
+    return audit.keep_estimate(path)["all"]
+
+
+def test_keep_re_estimate_equals_the_labelled_score_when_the_review_agrees(tmp_path) -> None:
+    sizes = {"wcxb/gold-news/kept": 80, "wcxb/gold-news/dropped": 20, "wcxb/gold-not/kept": 20, "wcxb/gold-not/dropped": 880}
+    agree = {cell: ["news" if "gold-news" in cell else "boilerplate"] * 4 for cell in sizes}
+    result = _cell_review(tmp_path, sizes, agree)
+    assert result["labelled_f1"] == pytest.approx(0.8) and result["reviewed_f1"] == pytest.approx(0.8)
+    assert result["f1_low"] == result["f1_high"] == pytest.approx(0.8)  # nothing to resample
+
+
+def test_keep_re_estimate_scales_each_cells_reviewed_share_to_its_size(tmp_path) -> None:
+    """Half the kept "not article" rows are article text and half the dropped "news" rows are not: precision rises
+    from 80/100 to 90/100; article text is 80 + 10 + 10 = 100 rows, 90 of them kept (recall 0.9)."""
+    sizes = {"wcxb/gold-news/kept": 80, "wcxb/gold-news/dropped": 20, "wcxb/gold-not/kept": 20, "wcxb/gold-not/dropped": 880}
+    review = {"wcxb/gold-news/kept": ["news"] * 4, "wcxb/gold-news/dropped": ["news", "teaser"] * 2,
+              "wcxb/gold-not/kept": ["news", "ad"] * 2, "wcxb/gold-not/dropped": ["boilerplate"] * 4}
+    result = _cell_review(tmp_path, sizes, review)
+    assert (result["reviewed_p"], result["reviewed_r"]) == (pytest.approx(0.9), pytest.approx(0.9))
+    assert result["f1_low"] <= 0.9 <= result["f1_high"]

@@ -4,6 +4,7 @@ labels those paragraphs as edited; plus the evaluation CLI and malformed-data re
 import json
 
 import numpy as np
+import pytest
 import sklearn
 
 from classifier.cli import main as clean_main
@@ -13,6 +14,8 @@ from classifier.model import load_model, save_model
 from classifier.pipeline import classify
 from classifier.train import TrainConfig, fit
 from classifier.train_cli import main as train_main
+
+from training.train_default import SOURCE_WEIGHT
 
 from .conftest import PAGE, page_doc
 
@@ -189,8 +192,8 @@ def test_stage1_averages_seeded_samples_and_fits_unthinned_data_once():
 
 
 def test_default_training_takes_the_solver_options(tmp_path):
-    """``train_default --C --max-iter --coarse-row-weight`` reach the fit (each measured variant is one command) and are
-    recorded."""
+    """``train_default --C --max-iter --coarse-row-weight --coarse-for --source-weight`` reach the fit (each measured
+    variant is one command) and are recorded."""
     from training.corpus import MANUAL, Doc, Row, write_docs
     from training.train_default import main as train_default
 
@@ -201,9 +204,14 @@ def test_default_training_takes_the_solver_options(tmp_path):
                 split="train") for i in range(4)]
     write_docs(docs, cache / "pages.jsonl")
     assert train_default(["--cache", str(cache), "--output", str(tmp_path / "m.npz"), "--C", "2", "--max-iter", "20",
-                          "--coarse-row-weight", "0.5"]) == 0
+                          "--coarse-row-weight", "0.5", "--coarse-for", "wcxb=1", "--source-weight", "team=1.5",
+                          "--context-coarse-row-weight", "0.25"]) == 0
     training = load_model(tmp_path / "m.npz").metadata["training"]
-    assert (training["config"]["C"], training["config"]["max_iter"], training["coarse_row_weight"]) == (2.0, 20, 0.5)
+    assert (training["config"]["C"], training["config"]["max_iter"]) == (2.0, 20)
+    assert training["coarse_row_weight"] == {"": 0.5, "wcxb": 1.0} and training["context_coarse_row_weight"] == 0.25
+    assert training["source_weight"]["team"] == 1.5 and training["source_weight"]["dragnet"] == SOURCE_WEIGHT["dragnet"]
+    with pytest.raises(SystemExit):  # a misspelt source is a usage error, not a silently ignored weight
+        train_default(["--cache", str(cache), "--source-weight", "wcbx=1"])
     assert training["libraries"]["numpy"] == np.__version__
 
 
@@ -218,6 +226,24 @@ def test_coarse_rows_train_at_the_weight_asked_for():
                Row("Der Gemeinderat hat am Dienstag den Haushalt beschlossen.", "news", "gold", "turku-clean", 2, 2)])
     assert to_train_doc(doc).row_weights == (COARSE_ROW_WEIGHT, 1.0)
     assert to_train_doc(doc, 0.5).row_weights == (0.5, 1.0)
+    assert to_train_doc(doc, {"": 0.5, "turku": 2.0}).row_weights == (2.0, 1.0)  # per source (``--coarse-for``)
+    assert to_train_doc(doc, {"": 0.5, "wcxb": 2.0}).row_weights == (0.5, 1.0)
+    assert to_train_doc(doc, source_weight={"turku": 3.0}).weight == 3.0  # ``--source-weight``
+    staged = to_train_doc(doc, 1.0, context_coarse=0.25)  # ``--context-coarse-row-weight``
+    assert (staged.row_weights, staged.context_row_weights) == ((1.0, 1.0), (0.25, 1.0))
+    assert to_train_doc(doc).context_row_weights is None  # the context stage weighs rows as stage 1 does
+
+
+def test_the_context_stage_learns_with_its_own_row_weights():
+    """``context_row_weights`` replace ``row_weights`` in the context stage only; absent, both stages share them."""
+    from dataclasses import replace
+
+    from classifier.train import _row_weights
+
+    plain = page_doc("plain", PAGE[:2], weight=2.0)
+    staged = replace(page_doc("staged", PAGE[:2], weight=2.0), row_weights=(1.0, 0.5), context_row_weights=(1.0, 0.0))
+    assert _row_weights([plain, staged], context=False).tolist() == [2.0, 2.0, 2.0, 1.0]
+    assert _row_weights([plain, staged], context=True).tolist() == [2.0, 2.0, 2.0, 0.0]
 
 
 def test_own_weight_is_cross_validated_over_every_fold_of_sites(monkeypatch):

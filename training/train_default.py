@@ -16,7 +16,7 @@ import resource
 import sys
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from classifier.labels import Label
@@ -56,10 +56,13 @@ COARSE_ROW_WEIGHT = 0.25
 not-news, too little to teach that every promo or credit on those pages is boilerplate."""
 
 
-def row_weight(doc: Doc, row: Row, coarse: float = COARSE_ROW_WEIGHT) -> float:
+def row_weight(doc: Doc, row: Row, coarse: float | Mapping[str, float] = COARSE_ROW_WEIGHT) -> float:
+    """A coarse row weighs ``coarse``, or ``coarse[source]`` (``coarse[""]`` for sources not named)."""
     if not trusted(doc, row):
         return 0.0
-    return 1.0 if fine_known(doc, row) else coarse
+    if fine_known(doc, row):
+        return 1.0
+    return coarse.get(doc.source, coarse[""]) if isinstance(coarse, Mapping) else coarse
 
 
 def team_data(doc: Doc) -> bool:
@@ -67,14 +70,18 @@ def team_data(doc: Doc) -> bool:
     return doc.source in TEAM_SOURCES or any(row.label_source == MANUAL for row in doc.rows)
 
 
-def to_train_doc(doc: Doc, coarse: float = COARSE_ROW_WEIGHT) -> TrainDoc:
+def to_train_doc(doc: Doc, coarse: float | Mapping[str, float] = COARSE_ROW_WEIGHT,
+                 source_weight: Mapping[str, float] = SOURCE_WEIGHT,
+                 context_coarse: float | Mapping[str, float] | None = None) -> TrainDoc:
+    """``context_coarse``: the coarse rows' weight in the context stage, where it differs from stage 1's."""
     rows = doc.rows
     if len(rows) > MAX_DOC_PARAGRAPHS:
         start = zlib.crc32(doc.doc_id.encode()) % (len(rows) - MAX_DOC_PARAGRAPHS)
         rows = rows[start:start + MAX_DOC_PARAGRAPHS]
     return TrainDoc(doc.doc_id, doc.site, tuple(r.paragraph() for r in rows), tuple(Label(r.label) for r in rows),
-                    SOURCE_WEIGHT.get(doc.source, 1.0), context=doc.source not in LINE_COLLECTIONS,
-                    row_weights=tuple(row_weight(doc, r, coarse) for r in rows), curated=team_data(doc))
+                    source_weight.get(doc.source, 1.0), context=doc.source not in LINE_COLLECTIONS,
+                    row_weights=tuple(row_weight(doc, r, coarse) for r in rows), curated=team_data(doc),
+                    context_row_weights=None if context_coarse is None else tuple(row_weight(doc, r, context_coarse) for r in rows))
 
 
 def load_split(cache: Path, split: str, sources: set[str] | None = None) -> Iterator[Doc]:
@@ -84,7 +91,19 @@ def load_split(cache: Path, split: str, sources: set[str] | None = None) -> Iter
 
 
 DEFAULTS = TrainConfig()
-"""The bundled model's recipe; ``--C`` and ``--max-iter`` reproduce the measured variants without a branch."""
+"""The bundled model's recipe; ``--C``, ``--max-iter`` and the weight options reproduce the measured variants without
+a branch."""
+
+
+def _source_weight(value: str) -> tuple[str, float]:
+    """``SOURCE=W`` of a command-line option; a source no corpus builder knows is a typo, not a weight."""
+    source, _, weight = value.partition("=")
+    if source not in SOURCE_WEIGHT:
+        raise argparse.ArgumentTypeError(f"unknown source {source!r} (known: {', '.join(sorted(SOURCE_WEIGHT))})")
+    try:
+        return source, float(weight)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a weight: {weight!r} (expected SOURCE=W)") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +120,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--coarse-row-weight", type=float, default=COARSE_ROW_WEIGHT,
                         help=f"weight of blocks whose source says only 'not article' (default {COARSE_ROW_WEIGHT}; see README, "
                              "'Coarse rows weighted up')")
+    parser.add_argument("--coarse-for", action="append", default=[], metavar="SOURCE=W", type=_source_weight,
+                        help="the coarse rows' weight for one source (repeatable; the others keep --coarse-row-weight; "
+                             "see README, 'Coarse rows by source and by stage')")
+    parser.add_argument("--source-weight", action="append", default=[], metavar="SOURCE=W", type=_source_weight,
+                        help="override one source's weight in SOURCE_WEIGHT (repeatable)")
+    parser.add_argument("--context-coarse-row-weight", type=float, default=None, metavar="W",
+                        help="the coarse rows' weight in the context stage, every source (default: as in stage 1)")
     args = parser.parse_args(argv)
+    source_weight = dict(SOURCE_WEIGHT) | dict(args.source_weight)
+    coarse = {"": args.coarse_row_weight} | dict(args.coarse_for)
     started = time.perf_counter()
     digest = hashlib.sha256()
     train_docs, sources = [], set()
@@ -109,11 +137,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.without_team_data and team_data(doc):
             continue
         if selected(doc) and (args.sample >= 1.0 or random.Random(doc.doc_id).random() < args.sample):
-            train_docs.append(to_train_doc(doc, args.coarse_row_weight))
+            train_docs.append(to_train_doc(doc, coarse, source_weight, args.context_coarse_row_weight))
             sources.add(doc.source)
             digest.update(doc.to_json().encode())
     print(f"{len(train_docs)} training documents", file=sys.stderr)
-    meta = {"training": {"corpus_hash": digest.hexdigest()[:16], "sources": sorted(sources), "coarse_row_weight": args.coarse_row_weight}}
+    meta = {"training": {"corpus_hash": digest.hexdigest()[:16], "sources": sorted(sources), "coarse_row_weight": coarse,
+                         "source_weight": source_weight}}
+    if args.context_coarse_row_weight is not None:
+        meta["training"]["context_coarse_row_weight"] = args.context_coarse_row_weight
     model = fit(train_docs, TrainConfig(C=args.C, max_iter=args.max_iter), metadata=meta)
     save_model(model, args.output)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
