@@ -16,6 +16,7 @@ import argparse
 import json
 import random
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from classifier.labels import parse_label
@@ -56,17 +57,21 @@ def sample(out_dir: Path, per_rule: int, cache: Path = DEFAULT_CACHE, seed: int 
     return len(lines) - 1
 
 
-def score(sheets: list[Path], name: str) -> dict[tuple[str, str], tuple[int, int]]:
-    """Agreement per (source, rule); writes the verdicts (no text) to data/audit/verdicts_<name>.tsv."""
-    verdicts = []
+def _filled(sheets: list[Path], column: int) -> Iterator[tuple[list[str], str]]:
+    """Every reviewed line of the sheets: its fields and the verdict in ``column``, checked against the label set."""
     for sheet in sheets:
         for number, line in enumerate(sheet.read_text(encoding="utf-8").splitlines(), start=1):
             if line.startswith("#") or not line.strip():
                 continue
-            item_id, weak, rule, verdict = line.split("\t")[:4]
-            if not verdict.strip():
+            fields = line.split("\t")
+            if len(fields) <= column or not fields[column].strip():
                 raise SystemExit(f"{sheet}:{number}: no verdict")
-            verdicts.append((item_id, weak, rule, parse_label(verdict).value))
+            yield fields, parse_label(fields[column]).value
+
+
+def score(sheets: list[Path], name: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """Agreement per (source, rule); writes the verdicts (no text) to data/audit/verdicts_<name>.tsv."""
+    verdicts = [(*fields[:3], verdict) for fields, verdict in _filled(sheets, 3)]
     AUDIT_DIR.mkdir(parents=True, exist_ok=True)
     (AUDIT_DIR / f"verdicts_{name}.tsv").write_text(
         "# id\tweak_label\trule\tverdict (hand review of weak labels; text stays in the corpora)\n"
@@ -181,15 +186,7 @@ def sample_cells(out_dir: Path, model_path: Path | None, per_cell: int, cache: P
 def score_cells(key_path: Path, sheets: list[Path], name: str) -> Path:
     """Store a cell review (ids, cells, verdicts; no text) as ``data/audit/verdicts_<name>.tsv`` with the cell sizes."""
     key = json.loads(key_path.read_text(encoding="utf-8"))
-    lines = []
-    for sheet in sheets:
-        for number, line in enumerate(sheet.read_text(encoding="utf-8").splitlines(), start=1):
-            if line.startswith("#") or not line.strip():
-                continue
-            item_id, verdict = line.split("\t")[:2]
-            if not verdict.strip():
-                raise SystemExit(f"{sheet}:{number}: no verdict")
-            lines.append(f"{item_id}\t{key['cells'][item_id]}\t{parse_label(verdict).value}\n")
+    lines = [f"{fields[0]}\t{key['cells'][fields[0]]}\t{verdict}\n" for fields, verdict in _filled(sheets, 1)]
     path = AUDIT_DIR / f"verdicts_{name}.tsv"
     path.write_text(f"# id\tcell\tverdict (blind review of the keep decision's cells; sizes: {json.dumps(key['sizes'])}; "
                     f"model {key['model']})\n" + "".join(sorted(lines)), encoding="utf-8")
