@@ -218,10 +218,10 @@ def keep_estimate(path: Path, seed: int = 0) -> dict[str, dict[str, float]]:
     result = {}
     groups = {s: [s] for s in sorted({cell.split("/")[0] for cell in sizes})}
     groups["all"] = [s for group in groups.values() for s in group]
+    labelled = {cell: float(cell.split("/")[1] == "gold-news") for cell in sizes}  # the source's verdict, taken as true
+    shares = {cell: sum(v) / len(v) for cell, v in reviewed.items()}
     for group, sources in groups.items():
-        size = lambda c: sum(sizes.get(f"{s}/{c}", 0) for s in sources)
-        as_labelled = prf(size("gold-news/kept"), size("gold-news/kept") + size("gold-not/kept"), size("gold-news/kept") + size("gold-news/dropped"))
-        shares = {cell: sum(v) / len(v) for cell, v in reviewed.items()}
+        as_labelled = estimate(sources, labelled)
         boot = sorted(estimate(sources, {cell: sum(draw) / len(draw) for cell, v in reviewed.items()
                                          for draw in [rng.choices(v, k=len(v))]})[2] for _ in range(BOOTSTRAP_ROUNDS))
         p, r, f = estimate(sources, shares)
