@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from .predict import context_features, pooled, softmax
+from .predict import CONTEXT_WIDTH, context_features, pooled, softmax
 from .featurize import PLACED_COLUMNS, FeatureConfig, hashed_counts, tfidf
 from .labels import LABELS, Label
 from .model import Model
@@ -61,10 +61,12 @@ class TrainConfig:
     far from convergence and the cap acted as a regularizer; solved to convergence, a stronger penalty (C 4) scored
     best on real German pages (README, "What 0.12.0 changed"). Fold models get 70 % of the iterations, warm-started
     sample fits half."""
-    context_trees: int = 40
-    """Boosting rounds of the context stage (one small tree per label each): few, so a page scores fast."""
+    context_trees: int = 60
+    """Boosting rounds of the context stage (one small tree per label each): few, so a page scores fast. 40 at rate
+    0.3 until 0.13.0; 60 at 0.2 scored the better text-level F1 with the heavier coarse rows (README, "The context
+    stage alone")."""
     context_depth: int = 4
-    context_learning_rate: float = 0.3
+    context_learning_rate: float = 0.2
     folds: int = 2
     label_weight_power: float = 0.35
     """Rare labels get weight (n_most_common / n_label) ** power: balance without drowning precision."""
@@ -91,14 +93,18 @@ class TrainConfig:
 def training_libraries() -> dict[str, str]:
     """The versions a model was trained with: the same corpus and config give the same arrays only with the
     same numerical libraries (0.11's model, retrained under newer scikit-learn and SciPy, differed by up to 0.12
-    in a weight), so the metadata records them."""
+    in a weight) and the same BLAS kernels (0.12.0's, retrained with the same versions on a CPU for which OpenBLAS
+    picked other kernels, by up to 0.82), so the metadata records both."""
     import platform
 
     import scipy
     import sklearn
+    from threadpoolctl import threadpool_info  # installed with scikit-learn
 
+    blas = sorted({f"{lib.get('internal_api')} {lib.get('version')} {lib.get('architecture')}"
+                   for lib in threadpool_info() if lib.get("user_api") == "blas"})
     return {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
-            "scikit-learn": sklearn.__version__}
+            "scikit-learn": sklearn.__version__, "blas": "; ".join(blas), "machine": platform.machine()}
 
 
 def _doc_bounds(docs: Sequence[TrainDoc]) -> np.ndarray:
@@ -285,13 +291,52 @@ def _row_weights(docs: Sequence[TrainDoc], context: bool) -> np.ndarray:
     return np.concatenate([np.full(len(doc.labels), doc.weight) * (np.asarray(own(doc)) if own(doc) else 1.0) for doc in docs])
 
 
+@dataclass(frozen=True, slots=True)
+class ContextSet:
+    """What the context stage learns from: whole pages' out-of-fold stage-1 probabilities, stored apart from the
+    trees so that the stage can be refitted alone (``training.refit_context``) in minutes instead of a retrain.
+    Probabilities stay float64: rounded to float32, the histogram bins move and the trees differ."""
+
+    probabilities: np.ndarray
+    """(paragraphs, labels): each paragraph's stage-1 probabilities, from the fold model that never saw its site."""
+    chars: np.ndarray
+    bounds: np.ndarray
+    """Page boundaries: page i is rows ``bounds[i]:bounds[i + 1]``."""
+    labels: np.ndarray
+    """Label index per paragraph (:data:`LABELS` order)."""
+    weight: np.ndarray
+    """Training weight per paragraph (document times paragraph, before label balancing); 0 = context only."""
+    fold: np.ndarray
+    """The own-evidence weight's validation fold per paragraph (site groups, :func:`_validation_fold`)."""
+
+    def features(self) -> np.ndarray:
+        """The context features of every page, stacked (:func:`classifier.predict.context_features`)."""
+        if len(self.bounds) < 2:
+            return np.zeros((0, CONTEXT_WIDTH))
+        return np.vstack([context_features(self.probabilities[lo:hi], self.chars[lo:hi])
+                          for lo, hi in zip(self.bounds[:-1], self.bounds[1:])])
+
+
+def fit_context(data: ContextSet, config: TrainConfig, own_weight: float | None = None,
+                progress: Progress = stderr_progress) -> tuple[Forest, float]:
+    """The context trees and the own-evidence weight pooled with them (cross-validated unless ``own_weight`` is given)."""
+    context = data.features()
+    weight = data.weight * label_weights(data.labels, config.label_weight_power)
+    learned = weight > 0
+    if own_weight is None:
+        own_weight = choose_own_weight(context, data.labels, weight, learned, data.fold, config)
+    progress(f"stage 2 trees (own-evidence weight {own_weight})")
+    return context_trees(context[learned], data.labels[learned], weight[learned], config), own_weight
+
+
 def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: Progress = stderr_progress,
-        metadata: dict | None = None) -> Model:
+        metadata: dict | None = None, on_context: Callable[[ContextSet, Sequence[int]], None] | None = None) -> Model:
     """Train both stages on the documents and return a ready Model.
 
     Two streaming passes keep memory bounded: the first keeps the sparse features of the stage-1 sample
     only (and counts document frequencies over everything); the second recomputes features chunk by
-    chunk to score every paragraph out-of-fold for the context stage.
+    chunk to score every paragraph out-of-fold for the context stage. ``on_context`` receives the
+    context stage's training data and the indices of the documents it holds (``train_default --dump-context``).
     """
     config = config or TrainConfig()
     features = config.features
@@ -379,16 +424,16 @@ def fit(docs: Sequence[TrainDoc], config: TrainConfig | None = None, progress: P
         share = config.stage2_rows / page_rows
         page_docs = [i for i in page_docs if _doc_uniform(docs[i].doc_id, "stage2") < share]  # whole pages: neighbours stay intact
     pages = [(bounds[i], bounds[i + 1]) for i in page_docs]
-    chars = np.concatenate([[len(p.text) for p in doc.paragraphs] for doc in docs]).astype(np.float64)
-    context = np.vstack([context_features(oof[lo:hi], chars[lo:hi]) for lo, hi in pages])
-    rows = np.concatenate([np.arange(lo, hi) for lo, hi in pages])
-    weight = _row_weights(docs, context=True)[rows] * label_weights(y[rows], config.label_weight_power)
-    learned = weight > 0
-    fold_of_row = np.concatenate([np.full(hi - lo, _validation_fold(docs[i].group)) for i, (lo, hi) in zip(page_docs, pages)]
-                                 ) if pages else np.zeros(0, dtype=int)
-    own_weight = choose_own_weight(context, y[rows], weight, learned, fold_of_row, config)
-    report(f"stage 2 trees (own-evidence weight {own_weight})")
-    forest = context_trees(context[learned], y[rows][learned], weight[learned], config)
+    rows = np.concatenate([np.arange(lo, hi) for lo, hi in pages]) if pages else np.zeros(0, dtype=np.int64)
+    chars = np.concatenate([[len(p.text) for p in docs[i].paragraphs] for i in page_docs]) if pages else np.zeros(0)
+    data = ContextSet(oof[rows], chars.astype(np.float64), _doc_bounds([docs[i] for i in page_docs]), y[rows],
+                      _row_weights(docs, context=True)[rows],
+                      np.concatenate([np.full(hi - lo, _validation_fold(docs[i].group)) for i, (lo, hi) in zip(page_docs, pages)]
+                                     ) if pages else np.zeros(0, dtype=int))
+    del oof
+    if on_context is not None:
+        on_context(data, page_docs)
+    forest, own_weight = fit_context(data, config, progress=report)
     report("done")
 
     meta = dict(metadata or {})

@@ -192,8 +192,8 @@ def test_stage1_averages_seeded_samples_and_fits_unthinned_data_once():
 
 
 def test_default_training_takes_the_solver_options(tmp_path):
-    """``train_default --C --max-iter --coarse-row-weight --coarse-for --source-weight`` reach the fit (each measured
-    variant is one command) and are recorded."""
+    """``train_default --C --max-iter --coarse-row-weight --coarse-for --source-weight --context-coarse-row-weight
+    --line-collections`` reach the fit (each measured variant is one command) and are recorded."""
     from training.corpus import MANUAL, Doc, Row, write_docs
     from training.train_default import main as train_default
 
@@ -205,10 +205,11 @@ def test_default_training_takes_the_solver_options(tmp_path):
     write_docs(docs, cache / "pages.jsonl")
     assert train_default(["--cache", str(cache), "--output", str(tmp_path / "m.npz"), "--C", "2", "--max-iter", "20",
                           "--coarse-row-weight", "0.5", "--coarse-for", "wcxb=1", "--source-weight", "team=1.5",
-                          "--context-coarse-row-weight", "0.25"]) == 0
+                          "--context-coarse-row-weight", "0.25", "--line-collections", "team", "webis-native-ads"]) == 0
     training = load_model(tmp_path / "m.npz").metadata["training"]
     assert (training["config"]["C"], training["config"]["max_iter"]) == (2.0, 20)
     assert training["coarse_row_weight"] == {"": 0.5, "wcxb": 1.0} and training["context_coarse_row_weight"] == 0.25
+    assert training["line_collections"] == ["team", "webis-native-ads"]  # 0.12's recipe, one option away
     assert training["source_weight"]["team"] == 1.5 and training["source_weight"]["dragnet"] == SOURCE_WEIGHT["dragnet"]
     with pytest.raises(SystemExit):  # a misspelt source is a usage error, not a silently ignored weight
         train_default(["--cache", str(cache), "--source-weight", "wcbx=1"])
@@ -219,7 +220,7 @@ def test_coarse_rows_train_at_the_weight_asked_for():
     """Rows whose source says only "not article" (here TurkuNLP's noise lines) weigh ``--coarse-row-weight``; rows with
     a fine label weigh 1."""
     from training.corpus import Doc, Row
-    from training.train_default import COARSE_ROW_WEIGHT, to_train_doc
+    from training.train_default import CONTEXT_COARSE_ROW_WEIGHT, COARSE_ROW_WEIGHT, to_train_doc
 
     doc = Doc("turku:de:1", "turku", "de", "turku", "text",
               [Row("Warenkorb (0)", "boilerplate", "gold", "turku-noise", 1, 1),
@@ -231,7 +232,9 @@ def test_coarse_rows_train_at_the_weight_asked_for():
     assert to_train_doc(doc, source_weight={"turku": 3.0}).weight == 3.0  # ``--source-weight``
     staged = to_train_doc(doc, 1.0, context_coarse=0.25)  # ``--context-coarse-row-weight``
     assert (staged.row_weights, staged.context_row_weights) == ((1.0, 1.0), (0.25, 1.0))
-    assert to_train_doc(doc).context_row_weights is None  # the context stage weighs rows as stage 1 does
+    assert to_train_doc(doc).context_row_weights == (CONTEXT_COARSE_ROW_WEIGHT, 1.0)  # heavier in the context stage
+    assert to_train_doc(doc, context_coarse=None).context_row_weights is None  # None: as in stage 1
+    assert to_train_doc(doc).context and not to_train_doc(doc, line_collections=frozenset({"turku"})).context
 
 
 def test_the_context_stage_learns_with_its_own_row_weights():
@@ -272,3 +275,48 @@ def test_own_weight_is_cross_validated_over_every_fold_of_sites(monkeypatch):
     fitted_rows.clear()
     assert train.choose_own_weight(context[:300], y[:300], np.ones(300), learned[:300], fold[:300], TrainConfig()) == train.FALLBACK_OWN_WEIGHT
     assert fitted_rows == []  # 60 rows per fold: too few to score
+
+
+def test_the_context_stage_refitted_alone_rebuilds_the_run_and_takes_other_settings(tmp_path):
+    """``train_default --dump-context`` + ``training.refit_context``: with no option the refit rebuilds the run's
+    context stage array for array (features recomputed from float64 probabilities); options change the rows'
+    weights (coarse rows here: WCXB's unmatched blocks) and the trees, and are recorded."""
+    from classifier.model import ARRAY_NAMES, TREE_ARRAYS
+    from training.corpus import MANUAL, Doc, Row, write_docs
+    from training.refit_context import load_context, main as refit, reweighted
+    from training.train_default import RowKind, main as train_default
+
+    def rows(coarse: bool) -> list[Row]:
+        return [Row(text, label.value, "gold" if coarse else MANUAL, "default-boilerplate" if coarse and label is not Label.NEWS else "",
+                    n + 1, n + 1) for n, (label, text) in enumerate(PAGE)]
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    write_docs([Doc(f"{source}-{i}", f"site-{source}-{i}.example", "de", source, "text", rows(source == "wcxb"), split="train")
+                for source in ("wcxb", "trafilatura") for i in range(3)], cache / "pages.jsonl")
+    run, dump = tmp_path / "run.npz", tmp_path / "context.npz"
+    assert train_default(["--cache", str(cache), "--output", str(run), "--max-iter", "20", "--dump-context", str(dump)]) == 0
+    assert refit([str(dump), "--model", str(run), "--output", str(tmp_path / "same.npz")]) == 0
+    trained, same = load_model(run), load_model(tmp_path / "same.npz")
+    for name in ARRAY_NAMES:
+        assert np.array_equal(getattr(trained, name), getattr(same, name))
+    for name in TREE_ARRAYS.values():
+        assert np.array_equal(getattr(trained.context, name), getattr(same.context, name))
+    assert same.context_own_weight == trained.context_own_weight
+
+    data, kind_source, sources, training = load_context(dump)
+    assert len(data.labels) == 6 * len(PAGE) and sources == ["trafilatura", "wcxb"]
+    assert np.array_equal(reweighted(data, kind_source, sources, training["context_coarse_row_weight"], training["source_weight"]).weight,
+                          data.weight)  # the stored kinds and sources give the run's weights back
+    coarse = kind_source[0] == RowKind.COARSE
+    assert coarse.sum() == 3 * sum(label is not Label.NEWS for label, _ in PAGE)
+    heavier = reweighted(data, kind_source, sources, {"": 1.0}, training["source_weight"]).weight
+    assert np.allclose(heavier[coarse], SOURCE_WEIGHT["wcxb"]) and np.array_equal(heavier[~coarse], data.weight[~coarse])
+
+    assert refit([str(dump), "--model", str(run), "--output", str(tmp_path / "other.npz"), "--trees", "5",
+                  "--context-coarse-row-weight", "1", "--own-weight", "0.2"]) == 0
+    other = load_model(tmp_path / "other.npz")
+    assert other.context_own_weight == 0.2 and other.metadata["training"]["config"]["context_trees"] == 5
+    assert len(other.context.feature) < len(trained.context.feature)
+    assert other.metadata["training"]["context_refit"]["context_coarse_row_weight"] == {"": 1.0}
+    assert np.array_equal(other.weights, trained.weights)  # stage 1 is the run's
